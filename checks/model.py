@@ -1,0 +1,560 @@
+"""Typed records and the Repository they form. Rules see this, never YAML.
+
+Records are built leniently from data that may have failed its schema: a field of the
+wrong type becomes ``None`` or empty, so one BRM002 finding does not cascade into a
+dozen reference findings. Every record keeps the document and JSON path it came from,
+so any later finding can point at a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .dates import Interval, parse_date, parse_instant
+from .findings import Location
+from .reader import Document, JsonPath
+
+Date = date  # Review has a field named `date`
+
+
+@dataclass
+class Source:
+    """Where a record stands: its document and its path inside that document."""
+
+    document: Document
+    json_path: JsonPath = ()
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    def at(self, *fields: str | int) -> Location:
+        line, column = self.document.where(*self.json_path, *fields)
+        return Location(self.document.path, line, column)
+
+
+def _text(raw: dict[str, Any], key: str) -> str | None:
+    value = raw.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _texts(raw: dict[str, Any], key: str) -> list[str]:
+    value = raw.get(key)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _int(raw: dict[str, Any], key: str) -> int | None:
+    value = raw.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _mapping(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    value = raw.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _mappings(raw: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = raw.get(key)
+    if not isinstance(value, list):
+        return []
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+
+
+@dataclass
+class Record:
+    source: Source
+    raw: dict[str, Any]
+
+    def at(self, *fields: str | int) -> Location:
+        return self.source.at(*fields)
+
+
+@dataclass
+class Person(Record):
+    id: str | None = None
+    name: str | None = None
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    customer: str | None = None  # set for customer representatives
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any], customer: str | None = None) -> Person:
+        phone = raw.get("phone")
+        return cls(
+            source,
+            raw,
+            id=_text(raw, "id"),
+            name=_text(raw, "name"),
+            role=_text(raw, "role"),
+            email=_text(raw, "email"),
+            phone=str(phone) if isinstance(phone, (str, int)) else None,
+            customer=customer,
+        )
+
+
+@dataclass
+class Representative(Person):
+    authority: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)  # empty: all the customer's services
+    since: date | None = None
+    confirmed: date | None = None
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any], customer: str | None = None) -> Representative:
+        base = Person.build(source, raw, customer)
+        return cls(
+            **{f: getattr(base, f) for f in ("source", "raw", "id", "name", "role", "email", "phone", "customer")},
+            authority=_texts(raw, "authority"),
+            services=_texts(raw, "services"),
+            since=parse_date(raw.get("since")),
+            confirmed=parse_date(raw.get("confirmed")),
+        )
+
+    def covers(self, service: str, customer_services: list[str]) -> bool:
+        return service in (self.services or customer_services)
+
+
+@dataclass
+class Service(Record):
+    id: str | None = None
+    name: str | None = None
+    owner: str | None = None
+    in_scope: bool = True
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Service:
+        return cls(
+            source,
+            raw,
+            id=_text(raw, "id"),
+            name=_text(raw, "name"),
+            owner=_text(raw, "owner"),
+            in_scope=raw.get("in_scope") is not False,
+        )
+
+
+@dataclass
+class Consumption:
+    """A service a customer consumes, and by which user groups."""
+
+    service: str
+    user_groups: list[str]
+    index: int
+
+
+@dataclass
+class Interim:
+    contact: str | None
+    requested: date | None
+    escalation: list[str]
+
+
+@dataclass
+class Customer(Record):
+    id: str | None = None
+    name: str | None = None
+    tier: str | None = None
+    counterpart: str | None = None
+    review_interval: Interval | None = None
+    services: list[Consumption] = field(default_factory=list)
+    representatives: list[Representative] = field(default_factory=list)
+    interim: Interim | None = None
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Customer:
+        customer_id = _text(raw, "id")
+        services = [
+            Consumption(s["service"], _texts(s, "user_groups"), i)
+            for i, s in _mappings(raw, "services")
+            if isinstance(s.get("service"), str)
+        ]
+        representatives = [
+            Representative.build(Source(source.document, (*source.json_path, "representatives", i)), r, customer_id)
+            for i, r in _mappings(raw, "representatives")
+        ]
+        interim_raw = raw.get("interim")
+        interim = None
+        if isinstance(interim_raw, dict):
+            interim = Interim(
+                _text(interim_raw, "contact"),
+                parse_date(interim_raw.get("requested")),
+                _texts(interim_raw, "escalation"),
+            )
+        return cls(
+            source,
+            raw,
+            id=customer_id,
+            name=_text(raw, "name"),
+            tier=_text(raw, "tier"),
+            counterpart=_text(raw, "counterpart"),
+            review_interval=Interval.parse(raw.get("review_interval")),
+            services=services,
+            representatives=representatives,
+            interim=interim,
+        )
+
+    @property
+    def service_ids(self) -> list[str]:
+        return [c.service for c in self.services]
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id or "?"
+
+
+@dataclass
+class Approval:
+    by: str | None
+    on: date | None
+    index: int
+
+
+@dataclass
+class Requirements(Record):
+    customer: str | None = None
+    service: str | None = None
+    version: str | None = None
+    effective: date | None = None
+    document: str | None = None
+    approvals: list[Approval] = field(default_factory=list)
+    confirm_by: date | None = None
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Requirements:
+        return cls(
+            source,
+            raw,
+            customer=_text(raw, "customer"),
+            service=_text(raw, "service"),
+            version=_text(raw, "version"),
+            effective=parse_date(raw.get("effective")),
+            document=_text(raw, "document"),
+            approvals=[Approval(_text(a, "by"), parse_date(a.get("on")), i) for i, a in _mappings(raw, "approvals")],
+            confirm_by=parse_date(raw.get("confirm_by")),
+        )
+
+
+@dataclass
+class Body:
+    """The Markdown of an evidence document, with the line it starts on."""
+
+    text: str
+    first_line: int
+
+    def lines(self) -> list[tuple[int, str]]:
+        return [(self.first_line + i, line) for i, line in enumerate(self.text.split("\n"))]
+
+
+@dataclass
+class Kpi:
+    name: str | None
+    target: str | None
+    actual: str | None
+    met: bool | None
+
+
+@dataclass
+class Review(Record):
+    type: str | None = None
+    customers: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    date: Date | None = None
+    period: str | None = None
+    attendees: list[str] = field(default_factory=list)
+    report: str | None = None
+    kpis: list[Kpi] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    next_review: Date | None = None
+    body: Body | None = None
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Review:
+        doc = source.document
+        return cls(
+            source,
+            raw,
+            type=_text(raw, "type"),
+            customers=_texts(raw, "customers"),
+            services=_texts(raw, "services"),
+            date=parse_date(raw.get("date")),
+            period=str(raw["period"]) if isinstance(raw.get("period"), (str, int)) else None,
+            attendees=_texts(raw, "attendees"),
+            report=_text(raw, "report"),
+            kpis=[
+                Kpi(_text(k, "name"), _str(k.get("target")), _str(k.get("actual")), _bool(k.get("met")))
+                for _, k in _mappings(raw, "kpis")
+            ],
+            decisions=_texts(raw, "decisions"),
+            actions=_texts(raw, "actions"),
+            next_review=parse_date(raw.get("next_review")),
+            body=Body(doc.body, doc.body_line) if doc.body is not None else None,
+        )
+
+    @property
+    def is_performance_review(self) -> bool:
+        return self.type == "performance-review"
+
+
+def _str(value: object) -> str | None:
+    return None if value is None or isinstance(value, (dict, list)) else str(value)
+
+
+def _bool(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+@dataclass
+class Instrument(Record):
+    id: str | None = None
+    version: str | None = None
+    method: str | None = None
+    scale: int | None = None
+    questions: list[str] = field(default_factory=list)
+    body: Body | None = None
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Instrument:
+        doc = source.document
+        return cls(
+            source,
+            raw,
+            id=_text(raw, "id"),
+            version=_text(raw, "version"),
+            method=_text(raw, "method"),
+            scale=_int(raw, "scale"),
+            questions=_texts(raw, "questions"),
+            body=Body(doc.body, doc.body_line) if doc.body is not None else None,
+        )
+
+
+@dataclass
+class Result(Record):
+    instrument: str | None = None
+    instrument_version: str | None = None
+    customers: list[str] = field(default_factory=list)
+    tier: str | None = None
+    period: str | None = None
+    sent: date | None = None
+    sent_by: str | None = None
+    analysed_by: str | None = None
+    invited: int | None = None
+    responses: int | None = None
+    responses_file: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    themes: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    body: Body | None = None
+    response_scores: list[float] | None = None  # the responses file's `score` column, read at load time
+    responses_problem: str | None = None  # why the responses file could not be read ("line N: ...")
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Result:
+        doc = source.document
+        scores = {
+            k: float(v)
+            for k, v in _mapping(raw, "scores").items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
+        }
+        return cls(
+            source,
+            raw,
+            instrument=_text(raw, "instrument"),
+            instrument_version=_text(raw, "instrument_version"),
+            customers=_texts(raw, "customers"),
+            tier=_text(raw, "tier"),
+            period=str(raw["period"]) if isinstance(raw.get("period"), (str, int)) else None,
+            sent=parse_date(raw.get("sent")),
+            sent_by=_text(raw, "sent_by"),
+            analysed_by=_text(raw, "analysed_by"),
+            invited=_int(raw, "invited"),
+            responses=_int(raw, "responses"),
+            responses_file=_text(raw, "responses_file"),
+            scores=scores,
+            themes=_texts(raw, "themes"),
+            actions=_texts(raw, "actions"),
+            body=Body(doc.body, doc.body_line) if doc.body is not None else None,
+        )
+
+
+@dataclass
+class Action(Record):
+    id: str | None = None
+    title: str | None = None
+    source_ref: str | None = None  # FORMAT.md's `source`: a review, result or complaint id
+    customers: list[str] = field(default_factory=list)
+    owner: str | None = None
+    raised: date | None = None
+    due: date | None = None
+    status: str | None = None
+    closed: date | None = None
+    evidence: str | None = None
+    links: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Action:
+        return cls(
+            source,
+            raw,
+            id=_text(raw, "id"),
+            title=_text(raw, "title"),
+            source_ref=_text(raw, "source"),
+            customers=_texts(raw, "customers"),
+            owner=_text(raw, "owner"),
+            raised=parse_date(raw.get("raised")),
+            due=parse_date(raw.get("due")),
+            status=_text(raw, "status"),
+            closed=parse_date(raw.get("closed")),
+            evidence=_text(raw, "evidence"),
+            links=_texts(raw, "links"),
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (None, "open", "in-progress")
+
+
+@dataclass
+class Escalation:
+    to: str | None
+    at: datetime | None
+    index: int
+
+
+@dataclass
+class Complaint(Record):
+    id: str | None = None
+    customer: str | None = None
+    service: str | None = None
+    channel: str | None = None
+    received: datetime | None = None
+    acknowledged: datetime | None = None
+    stage: str | None = None
+    escalations: list[Escalation] = field(default_factory=list)
+    resolved: date | None = None
+    feedback: str | None = None
+    actions: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Complaint:
+        return cls(
+            source,
+            raw,
+            id=_text(raw, "id"),
+            customer=_text(raw, "customer"),
+            service=_text(raw, "service"),
+            channel=_text(raw, "channel"),
+            received=parse_instant(raw.get("received")),
+            acknowledged=parse_instant(raw.get("acknowledged")),
+            stage=_text(raw, "stage"),
+            escalations=[
+                Escalation(_text(e, "to"), parse_instant(e.get("at")), i) for i, e in _mappings(raw, "escalations")
+            ],
+            resolved=parse_date(raw.get("resolved")),
+            feedback=_text(raw, "feedback"),
+            actions=_texts(raw, "actions"),
+        )
+
+
+@dataclass
+class Waiver(Record):
+    rule: str | None = None
+    subject: str | None = None
+    reason: str | None = None
+    approved_by: str | None = None
+    approved: date | None = None
+    expires: date | None = None
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Waiver:
+        return cls(
+            source,
+            raw,
+            rule=_text(raw, "rule"),
+            subject=_text(raw, "subject"),
+            reason=_text(raw, "reason"),
+            approved_by=_text(raw, "approved_by"),
+            approved=parse_date(raw.get("approved")),
+            expires=parse_date(raw.get("expires")),
+        )
+
+
+@dataclass
+class Procedure(Record):
+    id: str | None = None
+    title: str | None = None
+    version: str | None = None
+    owner: str | None = None
+    approved_by: str | None = None
+    approved: date | None = None
+    next_review: date | None = None
+    body: Body | None = None
+
+    @classmethod
+    def build(cls, source: Source, raw: dict[str, Any]) -> Procedure:
+        doc = source.document
+        return cls(
+            source,
+            raw,
+            id=_text(raw, "id"),
+            title=_text(raw, "title"),
+            version=_text(raw, "version"),
+            owner=_text(raw, "owner"),
+            approved_by=_text(raw, "approved_by"),
+            approved=parse_date(raw.get("approved")),
+            next_review=parse_date(raw.get("next_review")),
+            body=Body(doc.body, doc.body_line) if doc.body is not None else None,
+        )
+
+
+@dataclass
+class Repository:
+    """All the evidence of one repository, as records."""
+
+    root: Path
+    files: int = 0
+    staff: list[Person] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    customers: list[Customer] = field(default_factory=list)
+    requirements: list[Requirements] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    complaints: list[Complaint] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    instruments: list[Instrument] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    procedures: list[Procedure] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # every file read, in order
+    #: Paths of every file below the root (POSIX, relative), for file references.
+    paths: set[str] = field(default_factory=set)
+
+    @property
+    def representatives(self) -> list[Representative]:
+        return [r for c in self.customers for r in c.representatives]
+
+    @property
+    def people(self) -> dict[str, Person]:
+        """One namespace: staff and representatives, by id (the first wins on a clash)."""
+        people: dict[str, Person] = {}
+        for person in [*self.staff, *self.representatives]:
+            if person.id is not None:
+                people.setdefault(person.id, person)
+        return people
+
+    def by_id(self, records: list[Any]) -> dict[str, Any]:
+        index: dict[str, Any] = {}
+        for record in records:
+            if record.id is not None:
+                index.setdefault(record.id, record)
+        return index
+
+    def procedure(self, procedure_id: str) -> Procedure | None:
+        return next((p for p in self.procedures if p.id == procedure_id), None)

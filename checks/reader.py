@@ -1,0 +1,380 @@
+"""The one strict reader: bytes -> plain data with a line map, or BRM001 problems.
+
+Built on libyaml's C composer (``yaml.compose`` with ``CSafeLoader``) so that every
+node keeps its position, then turned into plain Python by our own walk, which refuses
+what PyYAML would silently accept: duplicate keys, anchors and aliases, merge keys,
+explicit tags, and plain scalars that YAML 1.1 retypes (``no``, ``on``, ``12:30``,
+``010``). Dates and instants are validated here but kept as their ISO text, so the
+schemas and the editor (YAML 1.2, where a date is a string) see the same value.
+
+Nothing here raises on bad input: every failure is a :class:`Problem`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml is ~10x faster; the pure-Python loader gives the same answers.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+#: Evidence files are small; anything larger is a mistake (or an attack).
+MAX_BYTES = 4 * 1024 * 1024
+
+JsonPath = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_VALUE = "tag:yaml.org,2002:value"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_SAFE_BOOLS = frozenset({"true", "false", "True", "False", "TRUE", "FALSE"})
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason a file cannot be read; becomes a BRM001 finding."""
+
+    line: int
+    column: int
+    message: str
+
+
+class ReadError(Exception):
+    """Internal: carries a Problem out of the recursive walk."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass
+class Document:
+    """A file's data and where each part of it stands."""
+
+    path: str
+    data: Any
+    lines: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    body: str | None = None  # Markdown after the front-matter
+    body_line: int = 1  # the line the body starts on
+
+    def where(self, *json_path: str | int) -> tuple[int, int]:
+        """Line and column of the deepest known part of ``json_path``."""
+        key: JsonPath = tuple(json_path)
+        while key:
+            found = self.lines.get(key)
+            if found is not None:
+                return found
+            key = key[:-1]
+        return self.lines.get((), (1, 1))
+
+
+def decode(raw: bytes) -> str | Problem:
+    """UTF-8 text with a BOM dropped and CRLF folded, or why it is not text."""
+    if len(raw) > MAX_BYTES:
+        return Problem(
+            1,
+            1,
+            f"file is {len(raw) / 1048576:.1f} MB; evidence files are limited to "
+            f"{MAX_BYTES // 1048576} MB: split a large register into a folder of files",
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, column = _position(raw, nul)
+        return Problem(line, column, "file contains a NUL byte (binary data): save it as UTF-8 text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw, error.start)
+        return Problem(
+            line,
+            column,
+            f"not UTF-8 (byte 0x{raw[error.start]:02x} at byte {error.start}): save the file with UTF-8 encoding",
+        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n")
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def parse_yaml(text: str, path: str = "", line_offset: int = 0) -> Document | Problem:
+    """Strictly parse one YAML document; line numbers are shifted by ``line_offset``."""
+    try:
+        if "&" in text or "*" in text:
+            _refuse_anchors(text, line_offset)
+        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose builds no objects
+        document = Document(path=path, data=None)
+        if node is not None:
+            document.data = _Walk(document.lines, line_offset).value(node, ())
+        return document
+    except ReadError as error:
+        return error.problem
+    except yaml.MarkedYAMLError as error:
+        return _syntax_problem(error, text, line_offset)
+    except yaml.YAMLError as error:  # reader errors without a mark
+        return Problem(1 + line_offset, 1, f"YAML error: {error}")
+    except RecursionError:
+        return Problem(1 + line_offset, 1, "YAML is nested too deeply: flatten the structure")
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | Problem:
+    """(front-matter YAML, Markdown body, first body line) or why there is none."""
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip() != "---":
+        return Problem(
+            1,
+            1,
+            "front-matter missing: a Markdown evidence file must start with a line '---', "
+            "its YAML fields, and a closing '---'",
+        )
+    start = len(text) if first_end < 0 else first_end + 1
+    fence = _FENCE.search(text, start)
+    if fence is None:
+        return Problem(
+            1,
+            1,
+            "front-matter is not terminated: add a line '---' after the last field",
+        )
+    front = text[start : fence.start()]
+    body_start = text.find("\n", fence.end())
+    body = "" if body_start < 0 else text[body_start + 1 :]
+    body_line = front.count("\n") + 3
+    return front, body, body_line
+
+
+def read_markdown(text: str, path: str = "") -> Document | Problem:
+    """Markdown with YAML front-matter that must be a mapping."""
+    split = split_front_matter(text)
+    if isinstance(split, Problem):
+        return split
+    front, body, body_line = split
+    document = parse_yaml(front, path, line_offset=1)
+    if isinstance(document, Problem):
+        return document
+    if not isinstance(document.data, dict):
+        kind = "empty" if document.data is None else f"a {_kind(document.data)}"
+        return Problem(
+            2 if front.strip() else 1,
+            1,
+            f"front-matter is {kind}, not a mapping of fields: write 'field: value' lines between the '---' lines",
+        )
+    document.body = body
+    document.body_line = body_line
+    return document
+
+
+def read_file(file: Path, path: str, markdown: bool) -> Document | Problem:
+    """Read a YAML or Markdown evidence file from disk."""
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        return Problem(1, 1, f"cannot open the file ({error.strerror}): check its permissions")
+    text = decode(raw)
+    if isinstance(text, Problem):
+        return text
+    return read_markdown(text, path) if markdown else parse_yaml(text, path)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return "single value"
+
+
+def _refuse_anchors(text: str, line_offset: int) -> None:
+    """Anchors and aliases hide evidence behind indirection (and make alias bombs)."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ReadError(
+                _at(
+                    event.start_mark,
+                    line_offset,
+                    f"YAML alias '*{event.anchor}' is not allowed: write the value out in full",
+                )
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise ReadError(
+                _at(
+                    event.start_mark,
+                    line_offset,
+                    f"YAML anchor '&{anchor}' is not allowed: write each value out in full",
+                )
+            )
+
+
+def _at(mark: Any, line_offset: int, message: str) -> Problem:
+    return Problem(mark.line + 1 + line_offset, mark.column + 1, message)
+
+
+_SYNTAX_FIXES = (
+    ("a tab character", "indent YAML with spaces, never tabs"),
+    ("expected a single document", "more than one YAML document ('---') in the file: keep one"),
+    ("mapping values are not allowed", "a ':' where YAML did not expect one: quote the value"),
+    ("could not find expected ':'", "a line without 'key: value': check indentation and quoting"),
+    ("did not find expected key", "bad indentation: align the keys of a mapping"),
+    ("did not find expected '-' indicator", "bad indentation: align the items of a list"),
+    ("unacceptable character", "a control character: remove it or save the file as UTF-8 text"),
+    ("found unexpected end of stream", "an unterminated quote or bracket: close it"),
+)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, line_offset: int) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    problem = " ".join(p for p in (error.context, error.problem) if p) or "YAML syntax error"
+    fix = "fix the YAML syntax at this line"
+    culprit = text[mark.index : mark.index + 1] if mark is not None else ""
+    if culprit == "\t":
+        problem = "found a tab character"
+    elif "cannot start any token" in problem and culprit:
+        fix = f"a value cannot start with {culprit!r}: quote the value"
+    for needle, explanation in _SYNTAX_FIXES:
+        if needle in problem:
+            fix = explanation
+            break
+    message = f"YAML syntax error ({problem}): {fix}"
+    if mark is None:
+        return Problem(1 + line_offset, 1, message)
+    return _at(mark, line_offset, message)
+
+
+class _Walk:
+    """Turn composed nodes into plain data, recording positions and refusing surprises."""
+
+    def __init__(self, lines: dict[JsonPath, tuple[int, int]], line_offset: int) -> None:
+        self.lines = lines
+        self.offset = line_offset
+        self.seen: set[int] = set()
+
+    def value(self, node: yaml.Node, path: JsonPath) -> Any:
+        # A node met twice is an alias (the event scan catches them first; this is the net).
+        if id(node) in self.seen:
+            raise ReadError(_at(node.start_mark, self.offset, "YAML alias is not allowed"))
+        self.seen.add(id(node))
+        self.lines.setdefault(path, (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise ReadError(self.tag_problem(node))
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+        if node.tag != _MAP:
+            raise ReadError(self.tag_problem(node))
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                raise ReadError(
+                    _at(
+                        key_node.start_mark,
+                        self.offset,
+                        "YAML merge key '<<' is not allowed: write the fields out in full",
+                    )
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ReadError(
+                    _at(key_node.start_mark, self.offset, "a key must be plain text, not a list or mapping")
+                )
+            if key_node.tag not in (_STR, _VALUE, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP):
+                raise ReadError(self.tag_problem(key_node))
+            # A key is always its text: FORMAT.md's approvals use `on:`, which YAML 1.1
+            # would read as true. Only values are retyped.
+            key: str = key_node.value
+            line = key_node.start_mark.line + 1 + self.offset
+            if key in result or key in first_line:
+                raise ReadError(
+                    _at(
+                        key_node.start_mark,
+                        self.offset,
+                        f"duplicate key '{key}' (first at line {first_line[key]}): "
+                        "keep one; YAML would silently drop the other",
+                    )
+                )
+            first_line[key] = line
+            self.lines[(*path, key)] = (line, key_node.start_mark.column + 1)
+            result[key] = self.value(value_node, (*path, key))
+        return result
+
+    def scalar(self, node: yaml.Node) -> Any:
+        tag, text = node.tag, node.value
+        if tag in (_STR, _VALUE):
+            return text
+        if tag == _NULL:
+            return None
+        plain = not getattr(node, "style", None)  # '' (C loader) or None: only plain scalars are retyped
+        if tag == _BOOL:
+            if text in _SAFE_BOOLS:
+                return text.lower() == "true"
+            raise ReadError(self.retyped(node, "true or false"))
+        if tag == _INT:
+            if _PLAIN_INT.match(text):
+                return int(text)
+            raise ReadError(self.retyped(node, "a number"))
+        if tag == _FLOAT:
+            if _PLAIN_FLOAT.match(text):
+                return float(text)
+            raise ReadError(self.retyped(node, "a number"))
+        if tag == _TIMESTAMP and plain:
+            return self.timestamp(node)
+        raise ReadError(self.tag_problem(node))
+
+    def retyped(self, node: yaml.Node, as_what: str) -> Problem:
+        return _at(
+            node.start_mark,
+            self.offset,
+            f"unquoted '{node.value}' is read by YAML 1.1 as {as_what}: "
+            f'quote it ("{node.value}") if you mean the text',
+        )
+
+    def timestamp(self, node: yaml.Node) -> str:
+        text = node.value
+        try:
+            if _DATE.match(text):
+                date.fromisoformat(text)
+            else:
+                datetime.fromisoformat(text.replace(" ", "T", 1).replace("Z", "+00:00"))
+        except ValueError:
+            raise ReadError(
+                _at(
+                    node.start_mark,
+                    self.offset,
+                    f"'{text}' is not a real date or time: write a date that exists as YYYY-MM-DD "
+                    "(or an instant as YYYY-MM-DDTHH:MM:SS+HH:MM)",
+                )
+            ) from None
+        return text
+
+    def tag_problem(self, node: yaml.Node) -> Problem:
+        return _at(
+            node.start_mark,
+            self.offset,
+            f"explicit YAML tag '{node.tag}' is not allowed: remove the tag and write plain values",
+        )

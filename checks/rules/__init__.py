@@ -1,0 +1,254 @@
+"""The rule engine: every rule declared once, in the module of its family.
+
+A rule is a pure generator: it takes the :class:`Context` (repository, policy, as-of
+date) and yields :class:`Breach` values. It never reads files, prints, or asks for
+today's date. The engine gives each breach its code and severity, applies the
+policy's severity overrides and the waivers, and returns Findings.
+
+A rule's docstring is its documentation, in four parts separated by the headings
+``Why an auditor cares:``, ``How to fix:`` and ``Example:``; ``brm rules CODE`` and the
+site's rule pages are generated from it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from ..findings import Finding, Location, Severity
+from ..load import Loaded, LoadProblem
+from ..model import Repository, Waiver
+from ..policy import Policy
+
+#: Rule families, in catalogue order: module name -> (code prefixes, title).
+FAMILIES: dict[str, tuple[tuple[str, ...], str]] = {
+    "reading": (("BRM",), "Reading"),
+    "representatives": (("REP",), "Representatives (who speaks for the customer)"),
+    "requirements": (("SVC", "REQ"), "Services and requirements (how requirements are agreed)"),
+    "reviews": (("REV",), "Reviews (how performance is reviewed)"),
+    "actions": (("ACT",), "Actions (evidence that feedback drives action)"),
+    "satisfaction": (("SAT",), "Satisfaction (measured at planned intervals, and acted on)"),
+    "complaints": (("CMP",), "Complaints"),
+    "procedures": (("PRO", "COM"), "Procedures and the process itself"),
+}
+
+DEFAULT_SEVERITIES = ("error", "warning", "cadence")
+
+
+@dataclass(frozen=True)
+class Breach:
+    """What a rule saw: where, about whom, and a sentence that says how to fix it.
+
+    Cadence rules give ``due``, the date by which the evidence was due: the finding
+    is a warning until the policy's grace has passed, an error after it.
+    """
+
+    location: Location
+    subject: str
+    message: str
+    due: date | None = None
+
+
+@dataclass
+class Context:
+    """What every rule sees."""
+
+    repository: Repository
+    policy: Policy
+    as_of: date
+    load_problems: list[LoadProblem] = field(default_factory=list)
+
+    @cached_property
+    def people(self) -> dict[str, Any]:
+        return self.repository.people
+
+    @cached_property
+    def customers(self) -> dict[str, Any]:
+        return self.repository.by_id(self.repository.customers)
+
+    @cached_property
+    def services(self) -> dict[str, Any]:
+        return self.repository.by_id(self.repository.services)
+
+    @cached_property
+    def actions(self) -> dict[str, Any]:
+        return self.repository.by_id(self.repository.actions)
+
+    @cached_property
+    def complaints(self) -> dict[str, Any]:
+        return self.repository.by_id(self.repository.complaints)
+
+    @cached_property
+    def staff(self) -> dict[str, Any]:
+        return self.repository.by_id(self.repository.staff)
+
+
+Check = Callable[[Context], Iterable[Breach]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str  # error | warning | cadence
+    clause: str
+    subject: str  # what a finding's subject names: customer, action, file ...
+    check: Check
+    family: str
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def title(self) -> str:
+        return self.doc.split("\n", 1)[0].strip()
+
+    def section(self, heading: str) -> str:
+        """One part of the documentation: 'what', 'why', 'fix' or 'example'."""
+        parts = _sections(self.doc)
+        return parts.get(heading, "")
+
+
+_HEADINGS = {"Why an auditor cares:": "why", "How to fix:": "fix", "Example:": "example"}
+
+
+def _sections(doc: str) -> dict[str, str]:
+    parts: dict[str, list[str]] = {"what": []}
+    current = "what"
+    for line in doc.split("\n"):
+        stripped = line.strip()
+        if stripped in _HEADINGS:
+            current = _HEADINGS[stripped]
+            parts[current] = []
+            continue
+        parts[current].append(line)
+    return {k: "\n".join(v).strip() for k, v in parts.items()}
+
+
+REGISTRY: dict[str, Rule] = {}
+_CODE = re.compile(r"[A-Z]{3}[0-9]{3}\Z")
+
+
+def rule(code: str, severity: str, clause: str, subject: str) -> Callable[[Check], Check]:
+    """Declare a rule; the decorated generator's docstring is its documentation."""
+    if not _CODE.match(code) or severity not in DEFAULT_SEVERITIES:
+        raise ValueError(f"bad rule declaration {code} {severity}")
+
+    def register(check: Check) -> Check:
+        if code in REGISTRY:
+            raise ValueError(f"rule {code} declared twice")
+        family = check.__module__.rsplit(".", 1)[-1]
+        REGISTRY[code] = Rule(code, severity, clause, subject, check, family)
+        return check
+
+    return register
+
+
+def load_rules() -> dict[str, Rule]:
+    """Import every family module (each registers its rules) and return the registry."""
+    for module in FAMILIES:
+        try:
+            importlib.import_module(f"{__name__}.{module}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{module}":
+                raise
+    return dict(sorted(REGISTRY.items(), key=lambda item: _order(item[0])))
+
+
+def _order(code: str) -> tuple[int, str]:
+    for index, (prefixes, _title) in enumerate(FAMILIES.values()):
+        if code[:3] in prefixes:
+            return index, code
+    return len(FAMILIES), code
+
+
+def matches(code: str, patterns: Iterable[str]) -> bool:
+    """``REV``, ``REV00`` and ``REV001`` all select REV001 (prefix match, like ruff)."""
+    return any(code.startswith(p.strip().upper()) for p in patterns if p.strip())
+
+
+def run(
+    loaded: Loaded,
+    as_of: date,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> list[Finding]:
+    rules = load_rules()
+    select, ignore = list(select), list(ignore)
+    repository = loaded.repository
+    policy = Policy.from_repository(repository)
+    context = Context(repository, policy, as_of, loaded.problems)
+    findings: list[Finding] = []
+    for code, declared in rules.items():
+        if (select and not matches(code, select)) or matches(code, ignore):
+            continue
+        setting = policy.severity.get(code, declared.severity)
+        if setting == "off":
+            continue
+        for breach in declared.check(context):
+            findings.append(
+                Finding(
+                    rule=code,
+                    severity=_severity(setting, breach.due, policy, as_of),
+                    path=breach.location.path,
+                    line=breach.location.line,
+                    column=breach.location.column,
+                    subject=breach.subject,
+                    message=breach.message,
+                )
+            )
+    findings = list(apply_waivers(findings, repository.waivers, as_of))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _severity(setting: str, due: date | None, policy: Policy, as_of: date) -> Severity:
+    if setting == "warning":
+        return Severity.WARNING
+    if setting == "cadence" and due is not None and not policy.is_late(due, as_of):
+        return Severity.WARNING
+    return Severity.ERROR
+
+
+def apply_waivers(findings: Iterable[Finding], waivers: list[Waiver], as_of: date) -> Iterator[Finding]:
+    """A waived finding is reported as ``waived``, never dropped; an expired waiver says so.
+
+    A waiver in force wins over an expired one for the same finding, so a waiver can be
+    renewed by adding a new entry and keeping the old one as history.
+    """
+    for finding in findings:
+        matching = [w for w in waivers if w.rule == finding.rule and w.subject in (finding.subject, finding.path)]
+        if not matching or finding.severity is Severity.WAIVED:
+            yield finding
+            continue
+        waiver = next((w for w in matching if w.expires is None or w.expires >= as_of), None)
+        if waiver is None:
+            expired = max(matching, key=lambda w: w.expires or as_of)
+            yield replace(
+                finding,
+                message=f"{finding.message} (the waiver for this finding expired on "
+                f"{expired.expires}: renew it in {expired.source.path} or fix the finding)",
+            )
+            continue
+        yield Finding(
+            rule=finding.rule,
+            severity=Severity.WAIVED,
+            path=finding.path,
+            line=finding.line,
+            column=finding.column,
+            subject=finding.subject,
+            message=finding.message,
+            waiver={
+                "reason": waiver.reason or "",
+                "approved_by": waiver.approved_by or "",
+                "approved": str(waiver.approved or ""),
+                "expires": str(waiver.expires or ""),
+                "path": waiver.source.path,
+            },
+        )

@@ -1,0 +1,250 @@
+"""The JSON Schemas (data in ``schemas/``), bundled and compiled once.
+
+Stored schemas are record-level and share ``common.schema.json`` by ``$ref``; the
+bundle inlines those definitions, so every exported schema is self-contained (what
+editors want). Validation has two speeds: a compiled fastjsonschema validator for
+the common case of a valid record, and jsonschema's full error report only for the
+records that fail, so every problem is found with its path.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import fastjsonschema
+import jsonschema
+
+from .reader import JsonPath
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+_COMMON = "common.schema.json"
+
+#: Record type -> whether its files are registers (a record, or a list of records).
+TYPES: dict[str, bool] = {
+    "person": True,
+    "service": True,
+    "customer": True,
+    "requirements": True,
+    "action": True,
+    "complaint": True,
+    "waiver": True,
+    "review": False,
+    "survey-instrument": False,
+    "satisfaction-result": False,
+    "procedure": False,
+}
+
+
+def _read(name: str) -> dict[str, Any]:
+    text = resources.files("checks").joinpath("schemas", name).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def record_schema(type_name: str) -> dict[str, Any]:
+    """The self-contained draft-07 schema of one record."""
+    if type_name not in TYPES:
+        raise KeyError(type_name)
+    schema = _read(f"{type_name}.schema.json")
+    common = _read(_COMMON).get("definitions", {})
+    used: dict[str, Any] = {}
+    _inline(schema, common, used)
+    definitions = dict(schema.get("definitions", {}))
+    definitions.update(used)
+    if definitions:
+        schema["definitions"] = definitions
+    schema["$schema"] = DRAFT
+    return schema
+
+
+def _inline(node: Any, common: dict[str, Any], used: dict[str, Any]) -> None:
+    """Point ``common.schema.json#/definitions/X`` refs at a local copy of X."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_COMMON + "#/definitions/"):
+            name = ref.rsplit("/", 1)[1]
+            node["$ref"] = f"#/definitions/{name}"
+            if name not in used:
+                used[name] = copy.deepcopy(common[name])
+                _inline(used[name], common, used)
+        for value in node.values():
+            _inline(value, common, used)
+    elif isinstance(node, list):
+        for value in node:
+            _inline(value, common, used)
+
+
+@cache
+def file_schema(type_name: str) -> dict[str, Any]:
+    """The schema of a whole file: a register file holds one record or a list of them."""
+    record = record_schema(type_name)
+    if not TYPES[type_name]:
+        return record
+    body = {k: v for k, v in record.items() if k not in ("$schema", "$id", "definitions")}
+    definitions = dict(record.get("definitions", {}))
+    definitions["record"] = body
+    return {
+        "$schema": DRAFT,
+        "$id": record.get("$id", "").replace(".schema.json", "-register.schema.json") or None,
+        "title": f"{record.get('title', type_name)} register",
+        "description": f"One {type_name} record, or a list of them. " + record.get("description", ""),
+        "definitions": definitions,
+        "anyOf": [
+            {"$ref": "#/definitions/record"},
+            {"type": "array", "items": {"$ref": "#/definitions/record"}},
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a record breaks its schema, at a JSON path inside the record."""
+
+    json_path: JsonPath
+    message: str
+
+
+class Validator:
+    def __init__(self, type_name: str) -> None:
+        schema = record_schema(type_name)
+        self.type_name = type_name
+        self._fast = fastjsonschema.compile(schema, formats={"date": _date_ok, "date-time": _instant_ok})
+        self._full = jsonschema.Draft7Validator(schema, format_checker=_FORMATS)
+
+    def violations(self, record: Any) -> list[Violation]:
+        try:
+            self._fast(record)
+        except fastjsonschema.JsonSchemaException:
+            pass
+        else:
+            return []
+        found = sorted(self._full.iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))
+        return [v for error in found for v in _explain(error)] or [Violation((), "does not match its schema")]
+
+
+@cache
+def validator(type_name: str) -> Validator:
+    return Validator(type_name)
+
+
+def _date_ok(value: str) -> bool:
+    from .dates import parse_date
+
+    return len(value) == 10 and parse_date(value) is not None
+
+
+def _instant_ok(value: str) -> bool:
+    from .dates import parse_instant
+
+    return parse_instant(value) is not None
+
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+_FORMATS.checks("date")(lambda v: not isinstance(v, str) or _date_ok(v))
+_FORMATS.checks("date-time")(lambda v: not isinstance(v, str) or _instant_ok(v))
+
+_JSON_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "null": "empty",
+}
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty"
+
+
+def _field(path: JsonPath) -> str:
+    if not path:
+        return "the record"
+    parts = [str(p) if isinstance(p, str) else f"[{p}]" for p in path]
+    return "'" + ".".join(parts).replace(".[", "[") + "'"
+
+
+def _explain(error: jsonschema.ValidationError) -> Iterator[Violation]:
+    """Turn one jsonschema error into sentences that say how to fix the record."""
+    path: JsonPath = tuple(error.absolute_path)
+    kind = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+    if kind == "required":
+        present = value if isinstance(value, dict) else {}
+        for name in error.validator_value:
+            if name not in present:
+                yield Violation(path, f"{_field(path)} is missing the required field '{name}': add it")
+        return
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = [k for k in (value if isinstance(value, dict) else {}) if k not in allowed]
+        for name in extra:
+            hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
+            yield Violation(
+                (*path, name), f"unknown field '{name}' in {_field(path)}: remove it or fix its spelling{hint}"
+            )
+        return
+    if kind == "type":
+        wanted = error.validator_value
+        names = [wanted] if isinstance(wanted, str) else list(wanted)
+        expected = " or ".join(_JSON_TYPES.get(n, n) for n in names)
+        fix = ""
+        if "string" in names and isinstance(value, (int, float, bool)):
+            fix = f': quote it ("{_yaml_text(value)}")'
+        yield Violation(path, f"{_field(path)} must be {expected}, not {_what(value)}{fix}")
+        return
+    if kind in ("enum", "const"):
+        options = error.validator_value if kind == "enum" else [error.validator_value]
+        yield Violation(
+            path,
+            f"{_field(path)} is {value!r}; it must be one of: {', '.join(map(str, options))}",
+        )
+        return
+    if kind in ("pattern", "format"):
+        form = schema.get("title") or schema.get("description") or f"in the form {error.validator_value}"
+        yield Violation(path, f"{_field(path)} is {value!r}, which is not {_lower(form)}")
+        return
+    if kind in ("minItems", "minLength", "minProperties"):
+        yield Violation(path, f"{_field(path)} is empty: give at least one value")
+        return
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        yield Violation(path, f"{_field(path)} is {value!r}, out of range ({kind} {error.validator_value})")
+        return
+    if kind in ("oneOf", "anyOf") and error.context:
+        best = jsonschema.exceptions.best_match(error.context)
+        yield from _explain(best)
+        return
+    if kind == "not":
+        yield Violation(path, f"{_field(path)}: {schema.get('description') or error.message}")
+        return
+    yield Violation(path, f"{_field(path)}: {error.message}")
+
+
+def _lower(text: str) -> str:
+    text = text.rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def _yaml_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,188 @@
+"""The strict reader: every malformed, hostile or surprising file is a BRM001 with its line."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from checks.reader import MAX_BYTES, Problem, decode, parse_yaml, read_file, read_markdown
+
+from .conftest import check, codes
+
+# (name, file content, expected line, a phrase the message must contain)
+BAD_YAML = [
+    ("tab indentation", "- id: a\n\tname: b\n", 2, "tabs"),
+    ("bad indentation", "- id: a\n  name: b\n name2: c\n", 3, "indentation"),
+    ("duplicate key", "- id: a\n  name: b\n  id: c\n", 3, "duplicate key 'id' (first at line 1)"),
+    ("anchor and alias", "- id: a\n  name: &n Bob\n- id: b\n  name: *n\n", 2, "anchor"),
+    ("merge key", "- id: a\n  name: b\n- <<: {id: c}\n  name: d\n", 3, "merge key"),
+    ("yes retyped", "- id: a\n  name: b\n  in_scope: yes\n", 3, "quote it"),
+    ("on retyped", "- id: a\n  name: on\n", 2, "read by YAML 1.1 as true or false"),
+    ("sexagesimal time", "- id: a\n  start: 12:30\n", 2, "'12:30'"),
+    ("octal", "- id: a\n  code: 0755\n", 2, "'0755'"),
+    ("impossible date", "- id: a\n  since: 2026-02-30\n", 2, "not a real date"),
+    ("impossible instant", "- id: a\n  at: 2026-10-14T25:00:00+01:00\n", 2, "not a real date"),
+    ("explicit tag", "- id: !!python/object:os.system a\n", 1, "tag"),
+    ("binary tag", "- id: !!binary aGVsbG8=\n", 1, "tag"),
+    ("two documents", "- id: a\n---\n- id: b\n", 2, "more than one YAML document"),
+    ("unterminated quote", '- id: "a\n', 2, "YAML syntax error"),
+    ("stray colon", "- id: a: b\n", 1, "quote"),
+    ("value starting with @", "- id: @a\n", 1, "quote"),
+    ("complex key", "- ? [a, b]\n  : c\n", 1, "key must be plain text"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "line", "phrase"), BAD_YAML, ids=[c[0] for c in BAD_YAML])
+def test_bad_yaml_is_a_problem_at_its_line(name: str, text: str, line: int, phrase: str) -> None:
+    problem = parse_yaml(text)
+    assert isinstance(problem, Problem), name
+    assert problem.line == line
+    assert phrase.lower() in problem.message.lower()
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "phrase"),
+    [
+        (b"- id: a\n- id: caf\xe9\n", 2, "not UTF-8"),
+        (b"- id: a\n\x00\x01\x02junk", 2, "NUL byte"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2, "NUL byte"),
+        (b"- id: a\n- id: \x07bell\n", 2, "control character"),
+    ],
+    ids=["latin-1", "nul", "png", "control character"],
+)
+def test_undecodable_bytes(raw: bytes, line: int, phrase: str) -> None:
+    text = decode(raw)
+    problem = text if isinstance(text, Problem) else parse_yaml(text)
+    assert isinstance(problem, Problem)
+    assert problem.line == line
+    assert phrase in problem.message
+
+
+def test_bom_and_crlf_are_fine() -> None:
+    text = decode(b"\xef\xbb\xbf- id: a\r\n  name: b\r\n- id: c\r\n")
+    assert isinstance(text, str)
+    document = parse_yaml(text)
+    assert not isinstance(document, Problem)
+    assert document.data == [{"id": "a", "name": "b"}, {"id": "c"}]
+    assert document.where(1, "id") == (3, 3)
+
+
+def test_keys_are_their_text_even_where_yaml_1_1_would_retype_them() -> None:
+    # FORMAT.md's own example: approvals: - {by: dana-whitfield, on: 2026-03-20}
+    document = parse_yaml("approvals:\n  - by: dana\n    on: 2026-03-20\n  - {by: priya, on: 2026-03-18}\n2026: x\n")
+    assert not isinstance(document, Problem)
+    assert document.data == {
+        "approvals": [{"by": "dana", "on": "2026-03-20"}, {"by": "priya", "on": "2026-03-18"}],
+        "2026": "x",
+    }
+    duplicate = parse_yaml('on: 1\n"on": 2\n')
+    assert isinstance(duplicate, Problem) and "duplicate key 'on'" in duplicate.message
+
+
+def test_dates_stay_iso_text_and_quoted_words_stay_text() -> None:
+    document = parse_yaml('a: 2026-10-14\nb: 2026-10-14T09:30:00+01:00\nc: "no"\nd: "12:30"\ne: true\nf: 3\n')
+    assert not isinstance(document, Problem)
+    assert document.data == {
+        "a": "2026-10-14",
+        "b": "2026-10-14T09:30:00+01:00",
+        "c": "no",
+        "d": "12:30",
+        "e": True,
+        "f": 3,
+    }
+
+
+def test_alias_bomb_is_refused_in_milliseconds() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 30):
+        previous, name = chr(96 + i), chr(97 + i)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    started = time.perf_counter()
+    problem = parse_yaml("\n".join(lines) + "\n")
+    elapsed = time.perf_counter() - started
+    assert isinstance(problem, Problem)
+    assert problem.line == 1 and "anchor" in problem.message
+    assert elapsed < 0.5
+
+
+def test_deep_nesting_is_a_problem_not_a_crash() -> None:
+    problem = parse_yaml("a: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    assert isinstance(problem, Problem)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "phrase"),
+    [
+        ("# Minutes\n\nNo front-matter here.\n", 1, "front-matter missing"),
+        ("---\ntype: performance-review\ndate: 2026-10-14\n# Minutes\n", 1, "not terminated"),
+        ("---\n- a\n- b\n---\nbody\n", 2, "not a mapping"),
+        ("---\n---\nbody\n", 1, "empty"),
+        ("---\njust text\n---\n", 2, "not a mapping"),
+        ("---\ntype: x\ndate: 2026-02-30\n---\n", 3, "not a real date"),
+        ("---\ntype: x\n  bad: indent\n---\n", 3, "YAML syntax error"),
+        ("", 1, "front-matter missing"),
+    ],
+    ids=["missing", "unterminated", "list", "empty", "scalar", "bad date", "syntax", "empty file"],
+)
+def test_front_matter_problems_name_the_file_line(text: str, line: int, phrase: str) -> None:
+    problem = read_markdown(text)
+    assert isinstance(problem, Problem)
+    assert problem.line == line
+    assert phrase in problem.message
+
+
+def test_front_matter_lines_are_file_lines() -> None:
+    document = read_markdown("---\ntype: x\nattendees:\n  - a\n  - b\n---\n# Title\nText\n")
+    assert not isinstance(document, Problem)
+    assert document.where("attendees", 1) == (5, 5)
+    assert document.body == "# Title\nText\n"
+    assert document.body_line == 7
+
+
+def test_large_file_is_refused_without_reading_it_as_yaml(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"- id: a\n  name: " + b"x" * (10 * 1024 * 1024) + b"\n")
+    assert big.stat().st_size > MAX_BYTES
+    started = time.perf_counter()
+    problem = read_file(big, "registers/people.yaml", markdown=False)
+    assert isinstance(problem, Problem)
+    assert problem.line == 1 and "limited to" in problem.message
+    assert time.perf_counter() - started < 1.0
+
+
+CORPUS = {
+    "registers/people.yaml": ("- id: a\n\tname: b\n", 2),
+    "registers/services.yaml": ("- id: s\n  name: S\n  id: t\n", 3),
+    "registers/actions.yaml": (b"\xff\xfe- id: ACT-0001\n", 1),
+    "registers/complaints.yaml": ("", 1),
+    "reviews/2026/broken.md": ("# no front-matter\n", 1),
+    "surveys/results/2026/junk.md": (bytes(range(256)) * 4, 1),
+}
+
+
+@pytest.mark.parametrize("path", list(CORPUS), ids=list(CORPUS))
+def test_each_bad_file_is_one_brm001_finding_in_a_full_check(repo, path: str) -> None:
+    content, line = CORPUS[path]
+    root = repo({path: content})
+    findings = [f for f in check(root, select=("BRM001",)) if f.path == path]
+    assert [(f.rule, f.line) for f in findings] == [("BRM001", line)]
+    assert findings[0].message  # a sentence that says how to fix it
+
+
+def test_ten_megabyte_file_in_a_full_check(repo) -> None:
+    root = repo({"registers/actions.yaml": "- id: ACT-0001\n" + "#" * (10 * 1024 * 1024) + "\n"})
+    findings = [f for f in check(root) if f.path == "registers/actions.yaml"]
+    assert codes(findings) == ["BRM001"]
+    assert findings[0].line == 1
+
+
+def test_reader_never_writes(repo) -> None:
+    root = repo({"registers/people.yaml": "- id: a\n  name: on\n"})
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    mtimes = {p: p.stat().st_mtime_ns for p in before}
+    check(root)
+    after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert after == before
+    assert {p: p.stat().st_mtime_ns for p in after} == mtimes

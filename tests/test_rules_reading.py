@@ -1,0 +1,213 @@
+"""BRM002-BRM005: schema, references, duplicate ids, unsafe published content."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import BASE, check
+
+PEOPLE = BASE["registers/people.yaml"]
+ACTIONS = BASE["registers/actions.yaml"]
+REVIEW = "reviews/2026/2026-11-10-retailco.md"
+
+
+def only(root, code: str):
+    return [(f.rule, f.severity.value, f.path, f.line) for f in check(root, select=(code,))]
+
+
+def test_base_is_clean(repo) -> None:
+    assert check(repo()) == []
+
+
+# --- BRM002 -------------------------------------------------------------------------------
+
+SCHEMA_CASES = [
+    ("unknown field", "registers/actions.yaml", ACTIONS + "  colour: red\n", 10, "unknown field 'colour'"),
+    ("bad enum", "registers/actions.yaml", ACTIONS.replace("status: open", "status: finished"), 9, "finished"),
+    (
+        "version as a number",
+        "registers/requirements/retailco--cloud-hosting.yaml",
+        BASE["registers/requirements/retailco--cloud-hosting.yaml"].replace('version: "2.1"', "version: 2.1"),
+        3,
+        'quote it ("2.1")',
+    ),
+    ("missing required", "registers/people.yaml", PEOPLE + "- id: kim-lowe\n", 15, "'name'"),
+    (
+        "bad duration",
+        "procedures/business-relationship-management.md",
+        BASE["procedures/business-relationship-management.md"].replace("grace: P14D", "grace: two weeks"),
+        15,
+        "two weeks",
+    ),
+    (
+        "bad date form",
+        "registers/actions.yaml",
+        ACTIONS.replace("due: 2026-12-15", 'due: "15/12/2026"'),
+        8,
+        "15/12/2026",
+    ),
+    ("list item not a mapping", "registers/people.yaml", PEOPLE + "- just a name\n", 15, "mapping"),
+    ("unknown register", "registers/contracts.yaml", "- id: x\n", 1, "not a register"),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "content", "line", "phrase"), SCHEMA_CASES, ids=[c[0] for c in SCHEMA_CASES])
+def test_brm002_names_the_field_and_its_line(repo, name, path, content, line, phrase) -> None:
+    findings = check(repo({path: content}), select=("BRM002",))
+    assert [(f.rule, f.path, f.line) for f in findings] == [("BRM002", path, line)], findings
+    assert phrase in findings[0].message
+
+
+def test_brm002_invalid_record_does_not_cascade(repo) -> None:
+    # An action with a bad status is still in the tracker: the review's reference holds.
+    root = repo({"registers/actions.yaml": ACTIONS.replace("status: open", "status: finished")})
+    assert {f.rule for f in check(root)} == {"BRM002"}
+
+
+# --- BRM003 -------------------------------------------------------------------------------
+
+REFERENCE_CASES = [
+    ("unknown owner", "registers/actions.yaml", ACTIONS.replace("owner: alex-morgan", "owner: alex-morgen"), 6),
+    (
+        "unknown attendee",
+        REVIEW,
+        BASE[REVIEW].replace("attendees: [sam-patel, alex-morgan]", "attendees: [sam-patel, alex-morgen]"),
+        7,
+    ),
+    (
+        "unknown action in minutes list",
+        REVIEW,
+        BASE[REVIEW].replace("actions: [ACT-0001]", "actions: [ACT-0001, ACT-0099]"),
+        13,
+    ),
+    (
+        "report path that does not exist",
+        REVIEW,
+        BASE[REVIEW].replace("https://reports.provider.example/2026-10-retailco.pdf", "reports/2026-10.pdf"),
+        8,
+    ),
+    (
+        "unknown tier",
+        "registers/customers.yaml",
+        BASE["registers/customers.yaml"].replace("tier: standard", "tier: platinum"),
+        3,
+    ),
+    (
+        "action source file missing",
+        "registers/actions.yaml",
+        ACTIONS.replace("source: reviews/2026/2026-11-10-retailco.md", "source: reviews/2026/nope.md"),
+        3,
+    ),
+    (
+        "unknown instrument",
+        "surveys/results/2026/2026-Q3-retailco.md",
+        BASE["surveys/results/2026/2026-Q3-retailco.md"].replace(
+            "instrument: csat-quarterly", "instrument: nps-annual"
+        ),
+        3,
+    ),
+    (
+        "unknown instrument version",
+        "surveys/results/2026/2026-Q3-retailco.md",
+        BASE["surveys/results/2026/2026-Q3-retailco.md"].replace('instrument_version: "2"', 'instrument_version: "9"'),
+        4,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "content", "line"), REFERENCE_CASES, ids=[c[0] for c in REFERENCE_CASES])
+def test_brm003_dangling_reference(repo, name, path, content, line) -> None:
+    assert only(repo({path: content}), "BRM003") == [("BRM003", "error", path, line)]
+
+
+def test_brm003_existing_repository_path_passes(repo) -> None:
+    root = repo(
+        {
+            REVIEW: BASE[REVIEW].replace(
+                "https://reports.provider.example/2026-10-retailco.pdf", "reviews/packs/2026-10.pdf"
+            ),
+            "reviews/packs/2026-10.pdf": b"%PDF-1.4\n",
+        }
+    )
+    assert only(root, "BRM003") == []
+
+
+# --- BRM004 -------------------------------------------------------------------------------
+
+
+def test_brm004_duplicate_action_id(repo) -> None:
+    duplicate = ACTIONS + ACTIONS.replace("Publish a monthly capacity report", "Another")
+    assert only(repo({"registers/actions.yaml": duplicate}), "BRM004") == [
+        ("BRM004", "error", "registers/actions.yaml", 10)
+    ]
+
+
+def test_brm004_person_ids_are_one_namespace_across_staff_and_representatives(repo) -> None:
+    clash = PEOPLE + "- id: sam-patel\n  name: Sam Patel (ours)\n"
+    findings = check(repo({"registers/people.yaml": clash}), select=("BRM004",))
+    assert [(f.path, f.subject) for f in findings] == [("registers/customers.yaml", "sam-patel")]
+    assert "registers/people.yaml:15" in findings[0].message
+
+
+def test_brm004_register_split_across_a_folder_is_one_register(repo) -> None:
+    root = repo(
+        {
+            "registers/actions.yaml": None,
+            "registers/actions/2026-a.yaml": ACTIONS,
+            "registers/actions/2026-b.yaml": ACTIONS,
+        }
+    )
+    assert only(root, "BRM004") == [("BRM004", "error", "registers/actions/2026-b.yaml", 1)]
+
+
+def test_folder_register_passes_when_ids_differ(repo) -> None:
+    root = repo(
+        {
+            "registers/actions.yaml": None,
+            "registers/actions/one.yaml": ACTIONS,
+            "registers/actions/two.yml": ACTIONS.replace("ACT-0001", "ACT-0002")
+            .replace("- id", "id")
+            .replace("\n  ", "\n"),
+        }
+    )
+    assert check(root) == []
+
+
+# --- BRM005 -------------------------------------------------------------------------------
+
+UNSAFE = [
+    ("script", "<script>alert(1)</script>"),
+    ("event handler", '<img src="x.png" onerror="alert(1)">'),
+    ("iframe", '<iframe src="https://evil.example"></iframe>'),
+    ("object", '<object data="x.swf"></object>'),
+    ("javascript link", "[the report](javascript:alert(1))"),
+    ("data link", "[pack](data:text/html;base64,PHNjcmlwdD4=)"),
+    ("reference-style javascript link", "[pack]: javascript:alert(1)"),
+    ("upper-case", "<SCRIPT SRC=//evil.example/x.js></SCRIPT>"),
+]
+
+
+@pytest.mark.parametrize(("name", "html"), UNSAFE, ids=[c[0] for c in UNSAFE])
+def test_brm005_unsafe_markdown_in_minutes(repo, name: str, html: str) -> None:
+    root = repo({REVIEW: BASE[REVIEW] + "\nSome notes.\n\n" + html + "\n"})
+    findings = check(root, select=("BRM005",))
+    assert [(f.rule, f.path) for f in findings] == [("BRM005", REVIEW)]
+    assert findings[0].line == BASE[REVIEW].count("\n") + 4
+
+
+def test_brm005_unsafe_front_matter_value(repo) -> None:
+    root = repo({REVIEW: BASE[REVIEW].replace("- Keep the current maintenance window.", '- "<script>x()</script>"')})
+    assert only(root, "BRM005") == [("BRM005", "error", REVIEW, 12)]
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "[report](https://reports.provider.example/q3.pdf)",
+        "Scripts were discussed: the deploy script runs on=Tuesdays.",
+        "A `<br>` is fine, and so is <kbd>Ctrl</kbd>.",
+        "Online meetings (on-site = false) are fine.",
+    ],
+)
+def test_brm005_plain_markdown_passes(repo, markdown: str) -> None:
+    assert only(repo({REVIEW: BASE[REVIEW] + "\n" + markdown + "\n"}), "BRM005") == []
