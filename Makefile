@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site check test dev bench clean
+.PHONY: site serve check test dev bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,18 @@ dev: $(STAMP)
 check: $(STAMP)
 	$(BIN)/brm check .
 
-site: check
+# Check the evidence, then build the auditor site into site/. Findings are printed and
+# shown on the site; they never stop the build (exit 1 is "findings", exit 2 "could not run").
+site: $(STAMP)
+	$(BIN)/brm check . || [ $$? -eq 1 ]
+	$(BIN)/mkdocs build --strict
+	@echo ""
+	@echo "The auditor site is in $(CURDIR)/site/ (index.html is the dashboard)."
+	@echo "View it with live reload: make serve   (runs .venv/bin/mkdocs serve; open http://127.0.0.1:8000/)"
+
+# Preview the site while editing evidence: rebuilt on every change to registers/, reviews/, surveys/, procedures/.
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
 
 # The official SARIF 2.1.0 schema, which the tests validate our SARIF against; it is
 # published on the npm registry inside Microsoft's SARIF test matchers.
@@ -31,7 +42,18 @@ $(SARIF_SCHEMA):
 	tar -xzf tests/.cache/npm/microsoft-jest-sarif-1.0.0-beta.0.tgz -C tests/.cache/npm package/lib/schemas/sarif-2.1.0-rtm.5.json
 	cp tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $@
 
-test: $(STAMP) $(SARIF_SCHEMA)
+# axe-core, the accessibility engine the browser tests inject into the built site; also
+# from the npm registry, fetched once.
+AXE := tests/.cache/axe.min.js
+AXE_VERSION := 4.10.3
+
+$(AXE):
+	mkdir -p tests/.cache/npm
+	cd tests/.cache/npm && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	tar -xzf tests/.cache/npm/axe-core-$(AXE_VERSION).tgz -C tests/.cache/npm package/axe.min.js
+	cp tests/.cache/npm/package/axe.min.js $@
+
+test: $(STAMP) $(SARIF_SCHEMA) $(AXE)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

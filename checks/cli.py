@@ -58,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="list the record schemas, print one, or export them all")
     schema.add_argument("type", nargs="?", help="a record type, e.g. action")
     schema.add_argument("--export", metavar="DIR", help="write every schema into DIR as <type>.schema.json")
+
+    from .scaffold import configure
+
+    configure(commands.add_parser("new", help="write a new evidence file, prefilled from the registers"))
     return parser
 
 
@@ -95,7 +99,7 @@ def _codes(value: str) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
-        handler = {"check": _check, "rules": _rules, "status": _status, "schema": _schema}[args.command]
+        handler = {"check": _check, "rules": _rules, "status": _status, "schema": _schema, "new": _new}[args.command]
         return handler(args)
     except UsageError as error:
         print(f"brm: error: {error}", file=sys.stderr)
@@ -229,4 +233,15 @@ def _schema(args: argparse.Namespace) -> int:
     if args.type not in TYPES:
         raise UsageError(f"no record type '{args.type}' (one of: {', '.join(TYPES)})")
     print(json.dumps(file_schema(args.type), indent=2))
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new
+
+    try:
+        written = new(args, _root(args.root), as_of(args.as_of), interactive=sys.stdin.isatty())
+    except ScaffoldError as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {written}")
     return 0

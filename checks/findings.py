@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+
+_LINE_NUMBERS = re.compile(r"\b(lines?) \d+(?:[-–]\d+)?")
 
 
 class Severity(StrEnum):
@@ -43,7 +46,9 @@ class Finding:
 
     def fingerprint(self) -> str:
         """Stable across runs and line moves: rule, path, subject and message."""
-        text = "\x1f".join((self.rule, self.path, self.subject, self.message))
+        # A message may cite another line ("first at line 4"); that number moves with the file.
+        message = _LINE_NUMBERS.sub(r"\1 N", self.message)
+        text = "\x1f".join((self.rule, self.path, self.subject, message))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def with_severity(self, severity: Severity) -> Finding:

@@ -117,6 +117,7 @@ def load(root: Path) -> Loaded:
         markdown = path.endswith(".md")
         document = read_file(root / path, path, markdown)
         if isinstance(document, Problem):
+            repository.incomplete.add(kind)
             problems.append(
                 LoadProblem("BRM001", Location(path, document.line, document.column), path, document.message)
             )
@@ -140,6 +141,7 @@ def load(root: Path) -> Loaded:
         type_name, build, attribute = REGISTERS[kind]
         data = document.data
         if data is None:
+            repository.incomplete.add(kind)
             problems.append(
                 LoadProblem(
                     "BRM001",
@@ -201,10 +203,13 @@ SCORE_COLUMN = "score"
 
 
 def responses_path(result: Result) -> str | None:
-    """A result's responses file: a name beside the result, or a path from the repository root."""
+    """A result's responses file: a name beside the result, or a path from the repository root.
+
+    The same resolution as BRM003's check that the file exists (rules/reading.py).
+    """
     name = result.responses_file
-    if name is None:
-        return None
+    if name is None or "://" in name:
+        return None  # none, or a URL: nothing in the repository to read
     if "/" in name and not name.startswith("."):
         return name
     folder = result.source.path.rsplit("/", 1)[0]

@@ -535,6 +535,10 @@ class Repository:
     documents: list[Document] = field(default_factory=list)  # every file read, in order
     #: Paths of every file below the root (POSIX, relative), for file references.
     paths: set[str] = field(default_factory=set)
+    #: Kinds of evidence with at least one unreadable file (register names such as
+    #: "services", or "review", "survey-instrument" ...): references into an incomplete
+    #: kind are not judged, so one BRM001 does not cascade into dozens of findings.
+    incomplete: set[str] = field(default_factory=set)
 
     @property
     def representatives(self) -> list[Representative]:

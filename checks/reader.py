@@ -27,6 +27,9 @@ except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
 
 #: Evidence files are small; anything larger is a mistake (or an attack).
 MAX_BYTES = 4 * 1024 * 1024
+#: Flow collections nested deeper than this are refused before libyaml sees them:
+#: its composer recurses in C and crashes the process somewhere past 20,000 levels.
+MAX_FLOW_DEPTH = 100
 
 JsonPath = tuple[str | int, ...]
 
@@ -45,6 +48,7 @@ _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 _SAFE_BOOLS = frozenset({"true", "false", "True", "False", "TRUE", "FALSE"})
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_BRACKET = re.compile(r"[\[\]{}]")
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -119,8 +123,16 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def _text_position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def parse_yaml(text: str, path: str = "", line_offset: int = 0) -> Document | Problem:
     """Strictly parse one YAML document; line numbers are shifted by ``line_offset``."""
+    too_deep = _flow_depth_problem(text, line_offset)
+    if too_deep is not None:
+        return too_deep
     try:
         if "&" in text or "*" in text:
             _refuse_anchors(text, line_offset)
@@ -133,10 +145,34 @@ def parse_yaml(text: str, path: str = "", line_offset: int = 0) -> Document | Pr
         return error.problem
     except yaml.MarkedYAMLError as error:
         return _syntax_problem(error, text, line_offset)
-    except yaml.YAMLError as error:  # reader errors without a mark
+    except yaml.reader.ReaderError as error:  # a character YAML refuses, found before parsing
+        line, column = _text_position(text, error.position)
+        return Problem(
+            line + line_offset,
+            column,
+            f"a control character (U+{error.character:04X}) YAML does not allow: "
+            "remove it or save the file as UTF-8 text",
+        )
+    except yaml.YAMLError as error:
         return Problem(1 + line_offset, 1, f"YAML error: {error}")
     except RecursionError:
         return Problem(1 + line_offset, 1, "YAML is nested too deeply: flatten the structure")
+
+
+def _flow_depth_problem(text: str, line_offset: int) -> Problem | None:
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return None  # the common case, decided without a scan
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_FLOW_DEPTH:
+            line = text.count("\n", 0, match.start()) + 1 + line_offset
+            return Problem(
+                line,
+                match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1,
+                f"lists or mappings nested more than {MAX_FLOW_DEPTH} levels deep: flatten the structure",
+            )
+    return None
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | Problem:

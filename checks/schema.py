@@ -115,8 +115,9 @@ class Validator:
     def __init__(self, type_name: str) -> None:
         schema = record_schema(type_name)
         self.type_name = type_name
-        self._fast = fastjsonschema.compile(schema, formats={"date": _date_ok, "date-time": _instant_ok})
-        self._full = jsonschema.Draft7Validator(schema, format_checker=_FORMATS)
+        # fastjsonschema rewrites the $refs of the schema it is given: hand it a copy.
+        self._fast = fastjsonschema.compile(copy.deepcopy(schema), formats={"date": _date_ok, "date-time": _instant_ok})
+        self._full = jsonschema.Draft7Validator(copy.deepcopy(schema), format_checker=_FORMATS)
 
     def violations(self, record: Any) -> list[Violation]:
         try:
@@ -126,7 +127,9 @@ class Validator:
         else:
             return []
         found = sorted(self._full.iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))
-        return [v for error in found for v in _explain(error)] or [Violation((), "does not match its schema")]
+        # A malformed date fails both its pattern and its format: say it once.
+        unique = dict.fromkeys(v for error in found for v in _explain(error))
+        return list(unique) or [Violation((), "does not match its schema")]
 
 
 @cache

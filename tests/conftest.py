@@ -213,6 +213,7 @@ BASE: dict[str, str] = {
           end: "17:00"
           timezone: Europe/London
           holidays: GB
+          subdivision: ENG
         escalation_path: [jordan-lee, alex-morgan, olivia-reid]
         ---
         # Complaint handling

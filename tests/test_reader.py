@@ -47,7 +47,7 @@ def test_bad_yaml_is_a_problem_at_its_line(name: str, text: str, line: int, phra
     [
         (b"- id: a\n- id: caf\xe9\n", 2, "not UTF-8"),
         (b"- id: a\n\x00\x01\x02junk", 2, "NUL byte"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2, "NUL byte"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "NUL byte"),
         (b"- id: a\n- id: \x07bell\n", 2, "control character"),
     ],
     ids=["latin-1", "nul", "png", "control character"],
@@ -107,9 +107,23 @@ def test_alias_bomb_is_refused_in_milliseconds() -> None:
     assert elapsed < 0.5
 
 
-def test_deep_nesting_is_a_problem_not_a_crash() -> None:
+def test_deep_flow_nesting_is_refused_before_libyaml_crashes() -> None:
+    # libyaml's C composer segfaults somewhere past 20,000 nested flow levels.
     problem = parse_yaml("a: " + "[" * 50_000 + "]" * 50_000 + "\n")
     assert isinstance(problem, Problem)
+    assert problem.line == 1 and "nested more than" in problem.message
+
+
+def test_deep_block_nesting_is_a_problem_not_a_crash() -> None:
+    text = "".join(" " * i + "a:\n" for i in range(2_000)) + " " * 2_000 + "b: 1\n"
+    problem = parse_yaml(text)
+    assert isinstance(problem, Problem)
+    assert "nested too deeply" in problem.message
+
+
+def test_many_shallow_lists_are_fine() -> None:
+    document = parse_yaml("a: [" + ", ".join("[x]" for _ in range(500)) + "]\n")
+    assert not isinstance(document, Problem)
 
 
 @pytest.mark.parametrize(

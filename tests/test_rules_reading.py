@@ -22,8 +22,8 @@ def test_base_is_clean(repo) -> None:
 # --- BRM002 -------------------------------------------------------------------------------
 
 SCHEMA_CASES = [
-    ("unknown field", "registers/actions.yaml", ACTIONS + "  colour: red\n", 10, "unknown field 'colour'"),
-    ("bad enum", "registers/actions.yaml", ACTIONS.replace("status: open", "status: finished"), 9, "finished"),
+    ("unknown field", "registers/actions.yaml", ACTIONS + "  colour: red\n", 9, "unknown field 'colour'"),
+    ("bad enum", "registers/actions.yaml", ACTIONS.replace("status: open", "status: finished"), 8, "finished"),
     (
         "version as a number",
         "registers/requirements/retailco--cloud-hosting.yaml",
@@ -36,14 +36,14 @@ SCHEMA_CASES = [
         "bad duration",
         "procedures/business-relationship-management.md",
         BASE["procedures/business-relationship-management.md"].replace("grace: P14D", "grace: two weeks"),
-        15,
+        12,
         "two weeks",
     ),
     (
         "bad date form",
         "registers/actions.yaml",
         ACTIONS.replace("due: 2026-12-15", 'due: "15/12/2026"'),
-        8,
+        7,
         "15/12/2026",
     ),
     ("list item not a mapping", "registers/people.yaml", PEOPLE + "- just a name\n", 15, "mapping"),
@@ -67,7 +67,7 @@ def test_brm002_invalid_record_does_not_cascade(repo) -> None:
 # --- BRM003 -------------------------------------------------------------------------------
 
 REFERENCE_CASES = [
-    ("unknown owner", "registers/actions.yaml", ACTIONS.replace("owner: alex-morgan", "owner: alex-morgen"), 6),
+    ("unknown owner", "registers/actions.yaml", ACTIONS.replace("owner: alex-morgan", "owner: alex-morgen"), 5),
     (
         "unknown attendee",
         REVIEW,
@@ -138,7 +138,7 @@ def test_brm003_existing_repository_path_passes(repo) -> None:
 def test_brm004_duplicate_action_id(repo) -> None:
     duplicate = ACTIONS + ACTIONS.replace("Publish a monthly capacity report", "Another")
     assert only(repo({"registers/actions.yaml": duplicate}), "BRM004") == [
-        ("BRM004", "error", "registers/actions.yaml", 10)
+        ("BRM004", "error", "registers/actions.yaml", 9)
     ]
 
 
@@ -211,3 +211,18 @@ def test_brm005_unsafe_front_matter_value(repo) -> None:
 )
 def test_brm005_plain_markdown_passes(repo, markdown: str) -> None:
     assert only(repo({REVIEW: BASE[REVIEW] + "\n" + markdown + "\n"}), "BRM005") == []
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("registers/services.yaml", "- id: cloud-hosting\n\tname: x\n"),
+        ("registers/people.yaml", "- id: alex-morgan\n  name: on\n"),
+        ("registers/actions.yaml", ""),
+        ("registers/customers.yaml", "- id: retailco\n  name: RetailCo\n  name: Again\n"),
+    ],
+    ids=["services", "people", "actions empty", "customers"],
+)
+def test_one_unreadable_register_is_one_finding_not_a_cascade(repo, path: str, content: str) -> None:
+    findings = check(repo({path: content}), select=("BRM",))
+    assert [(f.rule, f.path) for f in findings] == [("BRM001", path)]

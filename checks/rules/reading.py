@@ -119,7 +119,9 @@ def dangling_reference(context: Context) -> Iterator[Breach]:
     instruments = {(i.id, i.version) for i in repo.instruments}
     instrument_ids = {i.id for i in repo.instruments}
     for result in repo.results:
-        if result.instrument is not None and result.instrument not in instrument_ids:
+        if "survey-instrument" in repo.incomplete:
+            pass
+        elif result.instrument is not None and result.instrument not in instrument_ids:
             yield refs.missing(result, "instrument", result.instrument, "survey instrument", "instrument")
         elif (
             result.instrument is not None
@@ -185,7 +187,7 @@ class _References:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.tiers = set(context.policy.tiers)
-        self.instrument_ids = {i.id for i in context.repository.instruments}
+        self.incomplete = context.repository.incomplete
 
     def missing(self, record: Record, what: str, value: str, where: str, *fields: str | int) -> Breach:
         return Breach(
@@ -195,6 +197,8 @@ class _References:
         )
 
     def person(self, record: Record, person: str | None, *fields: str | int) -> Iterator[Breach]:
+        if self.incomplete & {"people", "customers"}:
+            return
         if person is not None and person not in self.context.people:
             yield self.missing(record, "person", person, "person (registers/people.yaml or a representative)", *fields)
 
@@ -203,6 +207,8 @@ class _References:
             yield from self.person(record, person, field, i)
 
     def customer(self, record: Record, customer: str | None, *fields: str | int) -> Iterator[Breach]:
+        if "customers" in self.incomplete:
+            return
         if customer is not None and customer not in self.context.customers:
             yield self.missing(record, "customer", customer, "customer (registers/customers.yaml)", *fields)
 
@@ -211,6 +217,8 @@ class _References:
             yield from self.customer(record, customer, field, i)
 
     def service(self, record: Record, service: str | None, *fields: str | int) -> Iterator[Breach]:
+        if "services" in self.incomplete:
+            return
         if service is not None and service not in self.context.services:
             yield self.missing(record, "service", service, "service (registers/services.yaml)", *fields)
 
@@ -219,6 +227,8 @@ class _References:
             yield from self.service(record, service, field, i)
 
     def tier(self, record: Record, tier: str | None, *fields: str | int) -> Iterator[Breach]:
+        if "procedure" in self.incomplete:
+            return
         if tier is not None and tier not in self.tiers:
             defined = ", ".join(sorted(self.tiers)) or "none"
             yield Breach(
@@ -229,6 +239,8 @@ class _References:
             )
 
     def actions(self, record: Record, actions: list[str], field: str) -> Iterator[Breach]:
+        if "actions" in self.incomplete:
+            return
         for i, action in enumerate(actions):
             if action not in self.context.actions:
                 yield self.missing(record, "action", action, "tracker action (registers/actions.yaml)", field, i)
@@ -248,7 +260,7 @@ class _References:
     def source(self, action: Record, reference: str) -> Iterator[Breach]:
         """An action's source: a complaint id, or the path of a review or survey result."""
         if _COMPLAINT_ID.match(reference):
-            if reference not in self.context.complaints:
+            if reference not in self.context.complaints and "complaints" not in self.incomplete:
                 yield self.missing(action, "complaint", reference, "complaint (registers/complaints.yaml)", "source")
             return
         if _is_url(reference):
@@ -325,7 +337,7 @@ _UNSAFE = (
     ),
     (
         re.compile(
-            r"(?:\]\(\s*<?|\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*|^\s*\[[^\]]+\]:\s*<?)"
+            r"(?:\]\(\s*<?|\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*|^[ \t]*\[[^\]]+\]:\s*<?)"
             r"(javascript|vbscript|data)\s*:",
             re.IGNORECASE | re.MULTILINE,
         ),

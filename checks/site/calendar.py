@@ -1,0 +1,177 @@
+"""The calendar of what is due: reviews, surveys, confirmations, action due dates.
+
+Every date here comes from the same computation the checks judge by (``coverage``
+for review and survey cadences, the policy's confirmation intervals as REP004 and
+REQ003 read them). ``ics()`` writes them as an RFC 5545 calendar people can
+subscribe to; event UIDs are stable, so a calendar client moves an event when its
+date changes instead of adding another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import icalendar
+
+from ..coverage import Coverage
+from ..model import Repository
+from ..policy import Policy
+
+REVIEW = "Performance review"
+PLANNED = "Planned review"
+SURVEY = "Satisfaction survey"
+REPRESENTATIVE = "Representative confirmation"
+REQUIREMENTS = "Requirements confirmation"
+ACTION = "Action due"
+PROCESS = "Process review"
+PROCEDURE = "Procedure review"
+
+
+@dataclass(frozen=True)
+class Event:
+    when: date
+    kind: str
+    summary: str  # one line, plain text
+    subject: str  # the record the event is about: a customer, action or file
+    customer: str | None = None  # customer id, where the event belongs to one
+    path: str | None = None  # the evidence file it comes from
+    never: bool = False  # nothing on record at all: due now
+
+    def overdue(self, as_of: date) -> bool:
+        return self.never or self.when < as_of
+
+    @property
+    def uid(self) -> str:
+        digest = hashlib.sha256(f"{self.kind}\x1f{self.subject}".encode()).hexdigest()[:24]
+        return f"{digest}@brm-evidence"
+
+
+def events(repository: Repository, policy: Policy, coverage: Coverage) -> list[Event]:
+    """Everything next due, one event per activity, in date order."""
+    as_of = coverage.as_of
+    found: list[Event] = []
+    for row in coverage.customers:
+        customer = row.customer
+        name = customer.label
+        for kind, cadence in ((REVIEW, row.review), (SURVEY, row.survey)):
+            if not cadence.planned:
+                continue
+            if cadence.due is not None:
+                found.append(Event(cadence.due, kind, f"{kind} due: {name}", f"{customer.id}", customer.id))
+            elif cadence.never:
+                found.append(
+                    Event(
+                        as_of, kind, f"{kind} due: {name} (none on record)", f"{customer.id}", customer.id, never=True
+                    )
+                )
+        if row.last_review is not None and row.last_review.next_review is not None:
+            planned = row.last_review.next_review
+            found.append(
+                Event(
+                    planned,
+                    PLANNED,
+                    f"{PLANNED}: {name} (set at the review of {row.last_review.date})",
+                    f"{customer.id}",
+                    customer.id,
+                    row.last_review.source.path,
+                )
+            )
+        for representative in customer.representatives:
+            basis = representative.confirmed or representative.since
+            if basis is None:
+                continue
+            who = representative.name or representative.id or "?"
+            found.append(
+                Event(
+                    policy.representative_confirmation.after(basis),
+                    REPRESENTATIVE,
+                    f"{REPRESENTATIVE} due: {who} ({name})",
+                    f"{customer.id}/{representative.id}",
+                    customer.id,
+                    representative.source.path,
+                )
+            )
+    for requirements in repository.requirements:
+        if requirements.confirm_by is not None:
+            due = requirements.confirm_by
+        elif requirements.effective is not None:
+            due = policy.requirements_confirmation.after(requirements.effective)
+        else:
+            continue
+        label = " / ".join(p for p in (requirements.customer, requirements.service) if p)
+        version = f" v{requirements.version}" if requirements.version else ""
+        found.append(
+            Event(
+                due,
+                REQUIREMENTS,
+                f"{REQUIREMENTS} due: {label}{version}",
+                requirements.source.path,
+                requirements.customer,
+                requirements.source.path,
+            )
+        )
+    for action in repository.actions:
+        if action.is_open and action.due is not None:
+            found.append(
+                Event(
+                    action.due,
+                    ACTION,
+                    f"{ACTION}: {action.id} {action.title or ''}".strip(),
+                    action.id or action.source.path,
+                    action.customers[0] if len(action.customers) == 1 else None,
+                    action.source.path,
+                )
+            )
+    process = coverage.process_review
+    if process.due is not None or process.never:
+        found.append(
+            Event(
+                process.due or as_of,
+                PROCESS,
+                f"{PROCESS} of business relationship management due" + (" (none on record)" if process.never else ""),
+                "process-review",
+                None,
+                process.evidence,
+                never=process.never,
+            )
+        )
+    for procedure in repository.procedures:
+        if procedure.next_review is not None:
+            found.append(
+                Event(
+                    procedure.next_review,
+                    PROCEDURE,
+                    f"{PROCEDURE} due: {procedure.title or procedure.id or procedure.source.path}",
+                    procedure.source.path,
+                    None,
+                    procedure.source.path,
+                )
+            )
+    found.sort(key=lambda e: (e.when, e.kind, e.summary))
+    return found
+
+
+def ics(found: list[Event], as_of: date, name: str = "BRM evidence: what is due") -> bytes:
+    """An RFC 5545 calendar of all-day events; stamped with the as-of date, so a build is reproducible."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//brm-evidence//auditor site//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+    for found_event in found:
+        event = icalendar.Event()
+        overdue = " (overdue)" if found_event.overdue(as_of) else ""
+        event.add("uid", found_event.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", found_event.when)
+        event.add("dtend", found_event.when + timedelta(days=1))
+        event.add("summary", found_event.summary + overdue)
+        event.add("categories", [found_event.kind])
+        event.add("transp", "TRANSPARENT")
+        if found_event.path:
+            event.add("description", f"Evidence: {found_event.path}; as of {as_of}.")
+        calendar.add_component(event)
+    return calendar.to_ical()

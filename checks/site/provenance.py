@@ -1,0 +1,109 @@
+"""Where each evidence file comes from: the last commit that changed it, from git.
+
+One ``git log`` over the whole history gives every file's last commit at once (a
+``git log -1 -- PATH`` per file would not scale to thousands of files). No git, no
+repository, no commits, a shallow clone: each is a fact the site states, never an
+error.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_RECORD, _FIELD = "\x1e", "\x1f"
+_FORMAT = f"{_RECORD}%H{_FIELD}%h{_FIELD}%as{_FIELD}%an"
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    short: str
+    date: str  # YYYY-MM-DD
+    author: str
+
+
+@dataclass
+class History:
+    """The last commit of every path (relative to the evidence root), and HEAD."""
+
+    head: Commit | None = None
+    files: dict[str, Commit] = field(default_factory=dict)
+    #: The folder of the evidence root inside the git work tree ('' at the top), for links.
+    prefix: str = ""
+    #: Why there is no history, if there is none: 'not a git repository', 'no commits yet' ...
+    missing: str | None = None
+    shallow: bool = False
+    dirty: frozenset[str] = frozenset()
+
+    def last(self, path: str) -> Commit | None:
+        return self.files.get(path)
+
+    def link(self, repo_url: str | None, path: str, commit: Commit | None = None) -> str | None:
+        """The file at a commit on the forge (GitHub and GitLab share the blob URL form)."""
+        at = commit or self.head
+        if not repo_url or at is None:
+            return None
+        return f"{repo_url.rstrip('/')}/blob/{at.sha}/{self.prefix}{path}"
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=300,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def read_history(root: Path) -> History:
+    """Ask git once for everything the site shows about provenance."""
+    inside = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository")
+    if inside is None:
+        return History(missing="git is not installed")
+    if inside.returncode != 0 or not inside.stdout.startswith("true"):
+        return History(missing="not a git repository")
+    answers = inside.stdout.split("\n")
+    prefix = answers[1].strip() if len(answers) > 1 else ""
+    shallow = len(answers) > 2 and answers[2].strip() == "true"
+    log = _git(root, "log", "--relative", "--no-renames", "--name-only", f"--format={_FORMAT}", "-z", "HEAD", "--", ".")
+    if log is None or log.returncode != 0:
+        return History(prefix=prefix, missing="no commits yet")
+    history = History(prefix=prefix, shallow=shallow)
+    for record in log.stdout.split(_RECORD)[1:]:
+        header, _, names = record.partition("\n")
+        fields = header.strip("\x00").split(_FIELD)
+        if len(fields) != 4:
+            continue
+        commit = Commit(*fields)
+        if history.head is None:
+            history.head = commit
+        for name in names.split("\x00"):
+            name = name.strip("\n\x00")
+            if name:
+                history.files.setdefault(name, commit)
+    if history.head is None:
+        head = _git(root, "log", "-1", f"--format={_FORMAT}", "HEAD")
+        if head is not None and head.returncode == 0 and head.stdout.startswith(_RECORD):
+            fields = head.stdout[1:].strip("\n").split(_FIELD)
+            if len(fields) == 4:
+                history.head = Commit(*fields)
+    if history.head is None:
+        return History(prefix=prefix, missing="no commits yet")
+    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+    if status is not None and status.returncode == 0:
+        dirty = set()
+        for entry in status.stdout.split("\x00"):
+            if len(entry) > 3 and entry[2] == " ":
+                path = entry[3:]
+                if path.startswith(prefix):
+                    dirty.add(path[len(prefix) :])
+        history.dirty = frozenset(dirty)
+    return history

@@ -1,0 +1,447 @@
+"""Page generation as plain code: evidence and findings in, Markdown pages out (no MkDocs)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import icalendar
+import markdown
+import pytest
+from mkdocs.exceptions import PluginError
+
+from checks.coverage import coverage
+from checks.findings import Severity
+from checks.load import load
+from checks.policy import Policy
+from checks.rules import load_rules, run
+from checks.site import charts
+from checks.site.markup import code, table, text
+from checks.site.pages import Evidence, Site, load_clause_map, navigation, render
+from checks.site.plugin import _pages_of, resolve_as_of
+from checks.site.provenance import Commit, History, read_history
+from checks.site.sanitize import EvidenceRenderer, Redactor
+
+from .conftest import AS_OF, BASE, dedent, write_repo
+from .site_support import PLANTED, PLANTED_MINUTES
+
+REVIEW = "reviews/2026/2026-11-10-retailco.md"
+EXTENSIONS = ["toc", "tables", "admonition", "attr_list", "fenced_code"]  # as in mkdocs.yml
+
+
+def site(root: Path, as_of: date = AS_OF, **options) -> Site:
+    loaded = load(root)
+    return Site(Evidence(loaded, run(loaded, as_of), as_of, **options))
+
+
+def html(page: str) -> str:
+    return markdown.markdown(page, extensions=EXTENSIONS)
+
+
+@pytest.fixture
+def pages(repo) -> dict[str, str]:
+    return site(repo()).pages()
+
+
+# --- the set of pages -----------------------------------------------------------------------
+
+
+def test_every_section_and_record_has_a_page(pages: dict[str, str]) -> None:
+    expected = {
+        "index.md", "customers/index.md", "customers/retailco.md", "registers/index.md", "registers/people.md",
+        "registers/services.md", "registers/customers.md", "registers/requirements.md", "registers/actions.md",
+        "registers/complaints.md", "registers/waivers.md", "minutes/index.md", "minutes/2026/2026-11-10-retailco.md",
+        "minutes/2026/2026-06-30-process-review.md", "surveys/index.md", "surveys/instruments/csat-quarterly.md",
+        "surveys/results/2026/2026-Q3-retailco.md", "procedures/index.md",
+        "procedures/business-relationship-management.md", "findings.md", "rules/index.md", "clause-map.md",
+        "calendar.md", "heatmap.md",
+    }  # fmt: skip
+    assert expected <= set(pages)
+    assert {f"rules/{c}.md" for c in load_rules()} <= set(pages)
+
+
+def test_navigation_names_only_generated_pages(repo) -> None:
+    root = repo()
+    loaded = load(root)
+    evidence = Evidence(loaded, run(loaded, AS_OF), AS_OF)
+    assert set(_pages_of(navigation(evidence))) <= set(render(evidence))
+    assert "customers/retailco.md" in _pages_of(navigation(evidence))
+
+
+def test_every_internal_link_points_at_a_page(pages: dict[str, str]) -> None:
+    link = re.compile(r"\]\(([^)#]+\.md)(?:#[^)]*)?\)")
+    broken = []
+    for path, page in pages.items():
+        for target in link.findall(page):
+            resolved = os.path.normpath(os.path.join(os.path.dirname(path), target))
+            if resolved not in pages:
+                broken.append((path, target))
+    assert broken == []
+
+
+def test_record_paths_that_would_clash_get_their_own_pages(repo) -> None:
+    review = BASE[REVIEW]
+    root = repo({"reviews/2026/index.md": review, "reviews/2026/a b.md": review, "reviews/2026/a-b.md": review})
+    pages = site(root).pages()
+    assert {"minutes/2026/doc-index.md", "minutes/2026/a-b.md", "minutes/2026/a-b-2.md"} <= set(pages)
+    assert "minutes/index.md" in pages and pages["minutes/index.md"].startswith("# Minutes")
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+def test_dashboard_states_as_of_commit_and_counts(repo) -> None:
+    head = Commit("a" * 40, "aaaaaaa", "2026-11-20", "Alex Morgan")
+    page = site(repo(), history=History(head=head, files={})).pages()["index.md"]
+    assert "- **As of:** 2026-11-23" in page
+    assert "- **Built from commit:** `aaaaaaa` (2026-11-20, Alex Morgan)" in page
+    assert "| [Customers](customers/index.md) | 1 |" in page
+
+
+def test_dashboard_matrix_is_the_coverage_computation(repo) -> None:
+    root = repo()
+    repository = load(root).repository
+    expected = coverage(repository, Policy.from_repository(repository), AS_OF).customer("retailco")
+    assert expected is not None and expected.review.due is not None and expected.survey.due is not None
+    row = next(line for line in site(root).pages()["index.md"].splitlines() if line.startswith("| [RetailCo]"))
+    assert f"due {expected.review.due}" in row and f"due {expected.survey.due}" in row
+    assert "✔ on time" in row
+
+
+def test_dashboard_marks_an_overdue_review(repo) -> None:
+    row = next(line for line in site(repo(), as_of=date(2027, 2, 1)).pages()["index.md"].splitlines()
+               if line.startswith("| [RetailCo]"))  # fmt: skip
+    assert "brm-overdue" in row and "✖ overdue" in row
+
+
+def test_dashboard_counts_findings_by_family(repo) -> None:
+    root = repo(
+        {"registers/actions.yaml": BASE["registers/actions.yaml"].replace("due: 2026-12-15", "due: 2026-11-01")}
+    )
+    page = site(root).pages()["index.md"]
+    family = next(line for line in page.splitlines() if line.startswith("| [Actions"))
+    assert "brm-error" in family and "ACT003" in family
+
+
+# --- a customer's page ------------------------------------------------------------------------
+
+
+def test_customer_page_is_the_whole_bundle(pages: dict[str, str]) -> None:
+    page = pages["customers/retailco.md"]
+    for needed in (
+        "Sam Patel", "Head of Platform Engineering", "`agree-requirements`, `review-performance`",  # representative
+        "[Alex Morgan](../registers/people.md#alex-morgan) (Service Delivery Manager)",  # counterpart
+        "[Cloud Hosting](../registers/services.md#cloud-hosting) | Platform Engineering",  # service, user group
+        "- **Version:** 2\\.1", "- **Effective:** 2026-04-01", "✔ customer approval", "✔ service owner approval",
+        "[2026-11-10](../minutes/2026/2026-11-10-retailco.md)",  # review history links the minutes
+        '<svg xmlns="http://www.w3.org/2000/svg" class="brm-chart" role="img"',  # satisfaction trend
+        "[ACT\\-0001](../registers/actions.md#act-0001)",  # open action
+        "## Complaints", "## Waivers", "## Open findings", "Provenance",
+    ):  # fmt: skip
+        assert needed in page, needed
+
+
+def test_customer_page_shows_closure_evidence_and_complaints(repo) -> None:
+    actions = BASE["registers/actions.yaml"] + dedent(
+        """
+        - id: ACT-0002
+          title: Review backup retention
+          source: CMP-0001
+          customers: [retailco]
+          owner: priya-shah
+          raised: 2026-10-05
+          due: 2026-10-30
+          status: done
+          closed: 2026-10-20
+          evidence: Retention raised to 35 days under CHG-77.
+        """
+    )
+    complaints = dedent(
+        """
+        - id: CMP-0001
+          customer: retailco
+          service: cloud-hosting
+          channel: service-portal
+          received: 2026-10-02T16:40:00+01:00
+          acknowledged: 2026-10-02T17:10:00+01:00
+          stage: closed
+          escalations: []
+          resolved: 2026-10-09
+          feedback: Customer confirmed the fix.
+          actions: [ACT-0002]
+        """
+    )
+    page = site(repo({"registers/actions.yaml": actions, "registers/complaints.yaml": complaints})).pages()[
+        "customers/retailco.md"
+    ]
+    closed = page[page.index("### Closed") :]
+    assert "Retention raised to 35 days under CHG\\-77\\." in closed and "2026-10-20" in closed
+    assert "[CMP\\-0001](../registers/complaints.md#cmp-0001)" in page
+    assert "Customer confirmed the fix\\." in page
+
+
+def test_customer_findings_and_waivers_are_on_its_page(repo) -> None:
+    customers = BASE["registers/customers.yaml"].replace("confirmed: 2026-09-01", "confirmed: 2025-01-01")
+    waivers = dedent(
+        """
+        - rule: REP004
+          subject: sam-patel
+          reason: Customer reorganisation; confirmation agreed for January.
+          approved_by: olivia-reid
+          approved: 2026-11-01
+          expires: 2027-01-31
+        """
+    )
+    pages = site(repo({"registers/customers.yaml": customers, "registers/waivers.yaml": waivers})).pages()
+    page = pages["customers/retailco.md"]
+    waivers_section = page[page.index("## Waivers") : page.index("## Open findings")]
+    assert "[REP004](../rules/REP004.md)" in waivers_section and "Customer reorganisation" in waivers_section
+    assert "REP004" in pages["findings.md"] and "waived" in pages["findings.md"]
+
+    unwaived = site(repo({"registers/customers.yaml": customers})).pages()["customers/retailco.md"]
+    findings_section = unwaived[unwaived.index("## Open findings") :]
+    assert "[REP004](../rules/REP004.md)" in findings_section
+
+
+# --- privacy -----------------------------------------------------------------------------------
+
+
+CONTACTS = ("sam.patel@retailco.example", "+44 20 7946 0101", "alex.morgan@provider.example",
+            "priya.shah@provider.example")  # fmt: skip
+
+
+def test_contacts_are_not_published_by_default(repo) -> None:
+    pages = site(write_repo(repo(), {PLANTED: PLANTED_MINUTES})).pages()
+    for path, page in pages.items():
+        if path.startswith("rules/"):
+            continue  # the rules' own documentation, not evidence (REP003's example is an address)
+        for contact in CONTACTS:
+            assert contact not in page, (path, contact)
+    assert "Sam Patel" in pages["customers/retailco.md"] and "Sam Patel" in pages["registers/people.md"]
+
+
+def test_contacts_are_published_when_asked(repo) -> None:
+    pages = site(repo(), publish_contacts=True).pages()
+    assert "sam\\.patel@retailco\\.example" in pages["customers/retailco.md"]
+    assert "\\+44 20 7946 0101" in pages["customers/retailco.md"]
+    assert "alex\\.morgan@provider\\.example" in pages["registers/people.md"]
+
+
+def test_redactor_catches_phones_however_spaced() -> None:
+    redact = Redactor(False, ["+44 20 7946 0101"])
+    assert redact("call +44 (20) 7946-0101 or 442079460101, mail a.b@c.example") == (
+        "call [phone withheld] or [phone withheld], mail [e-mail withheld]"
+    )
+    assert Redactor(True, ["+44 20 7946 0101"])("+44 20 7946 0101") == "+44 20 7946 0101"
+
+
+# --- safety ------------------------------------------------------------------------------------
+
+
+UNSAFE = [
+    ("script", "<script>alert(1)</script>", "<script"),
+    ("event handler", '<img src="x" onerror="alert(1)">', "onerror"),
+    ("iframe", '<iframe src="https://evil.invalid/"></iframe>', "<iframe"),
+    ("object", '<object data="x.swf"></object>', "<object"),
+    ("javascript link", "[go](javascript:alert(1))", "javascript:"),
+    ("data link", "[go](data:text/html;base64,PHNjcmlwdD4=)", "data:"),
+    ("svg script", '<svg><script>alert(1)</script></svg>', "alert"),
+    ("style attribute", '<p style="background:url(https://evil.invalid/x)">x</p>', "evil.invalid"),
+    ("remote image", "![x](https://tracker.invalid/p.png)", "tracker.invalid"),
+    ("markdown attribute", '<div markdown="1">*x*</div>', "markdown="),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "forbidden"), [c[1:] for c in UNSAFE], ids=[c[0] for c in UNSAFE])
+def test_sanitiser_removes_unsafe_content(body: str, forbidden: str) -> None:
+    rendered = EvidenceRenderer(Redactor(False)).render(f"Before.\n\n{body}\n\nAfter.", REVIEW)
+    assert forbidden not in rendered
+    assert "Before." in rendered and "After." in rendered
+
+
+def test_sanitiser_keeps_ordinary_markdown() -> None:
+    rendered = EvidenceRenderer(Redactor(False)).render(
+        "# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[report](https://reports.example/q3)\n", REVIEW
+    )
+    assert "<h3>Title</h3>" in rendered  # headings shifted under the page's own
+    assert "<table>" in rendered and "<td>1</td>" in rendered
+    assert '<a href="https://reports.example/q3" rel="noopener noreferrer nofollow">report</a>' in rendered
+
+
+def test_relative_links_go_to_the_file_at_its_commit_or_nowhere() -> None:
+    history = History(head=Commit("b" * 40, "bbbbbbb", "2026-11-20", "A"), prefix="evidence/")
+    renderer = EvidenceRenderer(Redactor(False), lambda p: history.link("https://forge.example/o/r", p))
+    rendered = renderer.render("[pack](../../reports/q3.pdf) [up](../../../../etc/passwd)", REVIEW)
+    assert f'href="https://forge.example/o/r/blob/{"b" * 40}/evidence/reports/q3.pdf"' in rendered
+    assert rendered.count("href=") == 1 and "passwd" not in rendered  # outside the repository: no target
+    assert "href" not in EvidenceRenderer(Redactor(False)).render("[pack](../../reports/q3.pdf)", REVIEW)
+
+
+def test_planted_minutes_page_is_safe_and_complete(repo) -> None:
+    page = site(write_repo(repo(), {PLANTED: PLANTED_MINUTES})).pages()["minutes/2026/2026-11-20-retailco-planted.md"]
+    rendered = html(page)
+    assert not re.search(r"<script|\son[a-z]+\s*=|href=\"javascript:|<iframe|<img", rendered, re.I)
+    assert "&lt;script&gt;window.__pwned = 'front-matter'&lt;/script&gt;Keep the maintenance window." in rendered
+    assert "with a blank line and &lt;b&gt;markup&lt;/b&gt; *inside*" in rendered  # stayed raw HTML
+    assert rendered.index("The minutes end here.") < rendered.index('id="findings-on-these-minutes"')
+
+
+@pytest.mark.parametrize("value", ["<b onmouseover=x>bold</b>", "*[HTML]: abbr", "[x](javascript:1)", "a | b",
+                                   "# heading", "`tick`", "{: #id .cls }", "&amp;"])  # fmt: skip
+def test_evidence_text_renders_as_written(value: str) -> None:
+    rendered = markdown.markdown(table(["Value"], [[text(value)]]), extensions=EXTENSIONS)
+    cell = re.search(r"<td>(.*)</td>", rendered)
+    assert cell is not None
+    assert cell.group(1) == value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_code_spans_hold_backticks() -> None:
+    rendered = markdown.markdown(code("a `b` c"), extensions=EXTENSIONS)
+    assert "<code>a `b` c</code>" in rendered
+
+
+# --- provenance ------------------------------------------------------------------------------
+
+
+def test_provenance_box_shows_the_last_commit_and_links_it(repo) -> None:
+    commit = Commit("c" * 40, "ccccccc", "2026-11-11", "Priya Shah")
+    history = History(head=commit, files={REVIEW: commit}, dirty=frozenset({REVIEW}))
+    page = site(repo(), history=history, repo_url="https://github.com/o/r").pages()[
+        "minutes/2026/2026-11-10-retailco.md"
+    ]
+    assert f"`{REVIEW}`: last changed in commit `ccccccc` on 2026-11-11 by Priya Shah" in page
+    assert f"(https://github.com/o/r/blob/{'c' * 40}/{REVIEW})" in page
+    assert "uncommitted changes" in page
+
+
+def test_provenance_without_history_says_so(pages: dict[str, str]) -> None:
+    assert "no git history (not read)" in pages["minutes/2026/2026-11-10-retailco.md"]
+    assert "no git history" in pages["index.md"]
+
+
+def _git(root: Path, *args: str) -> None:
+    moment = "2026-11-01T10:00:00+00:00"
+    environment = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Ann Author",
+                   "GIT_AUTHOR_EMAIL": "ann@example.invalid", "GIT_COMMITTER_NAME": "Ann Author",
+                   "GIT_COMMITTER_EMAIL": "ann@example.invalid", "PATH": os.environ["PATH"],
+                   "GIT_AUTHOR_DATE": moment, "GIT_COMMITTER_DATE": moment}  # fmt: skip
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=environment)
+
+
+def test_read_history_from_a_real_repository(tmp_path: Path) -> None:
+    assert read_history(tmp_path).missing == "not a git repository"
+    evidence = tmp_path / "evidence"
+    write_repo(evidence, {})
+    _git(tmp_path, "init", "-q")
+    assert read_history(evidence).missing == "no commits yet"
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "evidence")
+    (evidence / REVIEW).write_text(BASE[REVIEW] + "\nMore.\n", encoding="utf-8")
+    history = read_history(evidence)
+    assert history.missing is None and history.prefix == "evidence/"
+    commit = history.last(REVIEW)
+    assert commit is not None and (commit.date, commit.author) == ("2026-11-01", "Ann Author")
+    assert REVIEW in history.dirty and "registers/people.yaml" not in history.dirty
+    assert (
+        history.link("https://github.com/o/r", REVIEW) == f"https://github.com/o/r/blob/{commit.sha}/evidence/{REVIEW}"
+    )
+
+
+# --- findings, rules, clause map ----------------------------------------------------------------
+
+
+def test_findings_link_their_rule_and_evidence(repo) -> None:
+    root = repo(
+        {"registers/actions.yaml": BASE["registers/actions.yaml"].replace("due: 2026-12-15", "due: 2026-11-01")}
+    )
+    page = site(root).pages()["findings.md"]
+    row = next(line for line in page.splitlines() if "[ACT003](rules/ACT003.md)" in line)
+    assert "[`registers/actions.yaml:" in row and "](registers/actions.md#act-0001)" in row
+
+
+def test_rule_pages_come_from_the_rules_own_documentation(pages: dict[str, str]) -> None:
+    for code_, declared in load_rules().items():
+        page = pages[f"rules/{code_}.md"]
+        assert page.startswith(f"# {code_}: ")
+        for section in ("why", "fix", "example"):
+            assert declared.section(section) in page, (code_, section)
+
+
+def test_clause_map_names_real_rules_and_pages(pages: dict[str, str]) -> None:
+    clause_map = load_clause_map()
+    rules = load_rules()
+    mapped = {c for r in clause_map.requirements for c in r.rules}
+    assert mapped <= set(rules)
+    assert set(rules) <= mapped  # every rule answers to some requirement
+    assert {p for r in clause_map.requirements for p in r.evidence} <= set(pages)
+    page = html(pages["clause-map.md"])
+    assert clause_map.clause == "8.3.2" and "8.3.1" in page and "2011" in page and "7.1" in page
+    assert '<a href="rules/REV001.md">REV001</a>' in page
+
+
+# --- calendar, heat map, charts -------------------------------------------------------------------
+
+
+def test_calendar_lists_overdue_and_upcoming(repo) -> None:
+    the_site = site(repo(), as_of=date(2026, 12, 20))
+    page = the_site.pages()["calendar.md"]
+    overdue = page[page.index("## Overdue") : page.index("## Upcoming")]
+    upcoming = page[page.index("## Upcoming") :]
+    assert "Action due: ACT\\-0001" in overdue  # due 2026-12-15
+    assert "Performance review due: RetailCo" in overdue  # due 2026-12-10
+    assert "Satisfaction survey due: RetailCo" in upcoming  # due 2027-01-01
+    assert "[calendar.ics](calendar.ics)" in page
+
+
+def test_calendar_ics_is_rfc5545_with_stable_uids(repo) -> None:
+    first = icalendar.Calendar.from_ical(site(repo()).calendar_ics())
+    events = {str(e["uid"]): e for e in first.walk("VEVENT")}
+    assert any("Action due: ACT-0001" in str(e["summary"]) for e in events.values())
+    assert all(e.decoded("dtstart") and e.get("dtstamp") for e in events.values())
+    later = icalendar.Calendar.from_ical(site(repo(), as_of=date(2027, 2, 1)).calendar_ics())
+    assert {str(e["uid"]) for e in later.walk("VEVENT")} == set(events)  # same events, same UIDs
+
+
+def test_heatmap_shows_reviews_surveys_and_overdue_months(repo) -> None:
+    the_site = site(repo())
+    labels, rows = the_site.heatmap_rows()
+    assert labels[0] == "2025-12" and labels[-1] == "2026-11"
+    ((name, cells),) = rows
+    by_month = dict(zip(labels, cells, strict=True))
+    assert name == "RetailCo"
+    assert by_month["2026-11"].review and not by_month["2026-11"].overdue
+    assert by_month["2026-10"].survey
+    assert by_month["2026-09"].overdue  # no review on record before November: monthly reviews overdue
+    assert "<svg" in the_site.pages()["heatmap.md"]
+
+
+def test_trend_chart_is_an_accessible_image() -> None:
+    svg = charts.trend([charts.Point("2026-Q2", 78), charts.Point("2026-Q3", 90)], ident="t", title="CSAT <x>",
+                       target=85, unit="%")  # fmt: skip
+    assert svg.count("<circle") == 2 and "<polyline" in svg
+    assert 'role="img"' in svg and 'aria-labelledby="t-title t-desc"' in svg
+    assert '<title id="t-title">CSAT &lt;x&gt;</title>' in svg
+    assert "2026-Q2: 78%; 2026-Q3: 90%; target 85%" in svg
+    assert "<script" not in svg and "href" not in svg
+
+
+# --- the plugin's options ------------------------------------------------------------------------
+
+
+def test_as_of_comes_from_the_option_then_the_environment_then_today() -> None:
+    assert resolve_as_of("2026-01-02", {"BRM_AS_OF": "2025-05-05"}) == date(2026, 1, 2)
+    assert resolve_as_of(date(2026, 1, 3), {}) == date(2026, 1, 3)
+    assert resolve_as_of(None, {"BRM_AS_OF": "2025-05-05"}) == date(2025, 5, 5)
+    assert resolve_as_of(None, {}) == date.today()
+    with pytest.raises(PluginError, match="BRM_AS_OF"):
+        resolve_as_of(None, {"BRM_AS_OF": "soon"})
+
+
+def test_unreadable_evidence_is_a_finding_not_a_crash(repo) -> None:
+    the_site = site(repo({"registers/actions.yaml": "- id: ACT-0001\n  title: [unclosed\n"}))
+    pages = the_site.pages()
+    assert "BRM001" in pages["findings.md"]
+    assert any(f.severity is Severity.ERROR for f in the_site.findings)
