@@ -15,8 +15,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holiday_calendars
-
 from .policy import BusinessHours
 
 #: A deadline further away than this many calendar days means the hours are wrong.
@@ -37,6 +35,8 @@ class CalendarError(ValueError):
 @lru_cache(maxsize=256)
 def _holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
     """One year of public holidays, computed once per (country, subdivision, year)."""
+    import holidays as holiday_calendars  # a large library: loaded only when a complaint is timed
+
     try:
         calendar = holiday_calendars.country_holidays(country, subdiv=subdivision, years=year)
     except NotImplementedError:  # the library's word for an unknown country or subdivision
@@ -49,6 +49,8 @@ def _holidays(country: str, subdivision: str | None, year: int) -> frozenset[dat
 
 
 def _known_country(country: str) -> bool:
+    import holidays as holiday_calendars
+
     try:
         holiday_calendars.country_holidays(country, years=2000)
     except NotImplementedError:

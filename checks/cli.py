@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -118,7 +120,29 @@ def _write(text: str, output: str | None) -> None:
         raise UsageError(f"cannot write {output}: {error.strerror}") from None
 
 
+@contextmanager
+def _bulk_reading() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the evidence is read and judged.
+
+    Reading allocates a million small objects at 10k files and frees almost none;
+    every collection would walk them all again (half of a check's time). The
+    records form no reference cycles, so nothing is lost by waiting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _check(args: argparse.Namespace) -> int:
+    with _bulk_reading():
+        return _check_evidence(args)
+
+
+def _check_evidence(args: argparse.Namespace) -> int:
     from .load import load
     from .report import Report, github, sarif, text
     from .report import json as json_report
@@ -200,7 +224,8 @@ def _status(args: argparse.Namespace) -> int:
 
     judged = as_of(args.as_of)
     root = _root(args.root)
-    repository = load(root).repository
+    with _bulk_reading():
+        repository = load(root).repository
     matrix = coverage(repository, Policy.from_repository(repository), judged)
     if args.format == "json":
         sys.stdout.write(render_json(matrix, args.root))

@@ -174,13 +174,52 @@ def _last(reviews: list[Review]) -> Review | None:
     return reviews[-1] if reviews else None
 
 
-def customer_coverage(repository: Repository, policy: Policy, as_of: date, customer: Customer) -> CustomerCoverage:
+class _Index:
+    """The records each customer's coverage needs, gathered in one pass over the repository."""
+
+    def __init__(self, repository: Repository, as_of: date) -> None:
+        self.reviews: dict[str, list[Review]] = {}
+        for review in repository.reviews:
+            if review.is_performance_review and review.date is not None and review.date <= as_of:
+                for customer_id in dict.fromkeys(review.customers):
+                    self.reviews.setdefault(customer_id, []).append(review)
+        self.results_by_customer: dict[str, list[Result]] = {}
+        self.results_by_tier: dict[str, list[Result]] = {}
+        for result in repository.results:
+            if result.sent is None or result.sent > as_of:
+                continue
+            for customer_id in dict.fromkeys(result.customers):
+                self.results_by_customer.setdefault(customer_id, []).append(result)
+            if result.tier is not None:
+                self.results_by_tier.setdefault(result.tier, []).append(result)
+        self.agreed = {(r.customer, r.service): r for r in reversed(repository.requirements)}
+        self.open_actions: dict[str, list[Action]] = {}
+        for action in repository.actions:
+            if action.is_open:
+                for customer_id in dict.fromkeys(action.customers):
+                    self.open_actions.setdefault(customer_id, []).append(action)
+        self.open_complaints: dict[str, list[Complaint]] = {}
+        for complaint in repository.complaints:
+            if complaint.customer is not None and complaint.stage != "closed" and complaint.resolved is None:
+                self.open_complaints.setdefault(complaint.customer, []).append(complaint)
+
+    def results(self, customer: Customer) -> list[Result]:
+        found = self.results_by_customer.get(customer.id, []) if customer.id is not None else []
+        if customer.tier is not None:
+            found = list({id(r): r for r in [*found, *self.results_by_tier.get(customer.tier, [])]}.values())
+        return sorted(found, key=lambda r: (r.sent or date.min, r.source.path))
+
+
+def customer_coverage(
+    repository: Repository, policy: Policy, as_of: date, customer: Customer, index: _Index | None = None
+) -> CustomerCoverage:
+    index = index or _Index(repository, as_of)
     customer_id = customer.id or ""
-    last_review = _last(performance_reviews(repository, customer_id, as_of)) if customer.id else None
-    results = results_covering(repository, customer, as_of)
+    reviews = sorted(index.reviews.get(customer_id, []), key=_review_order) if customer.id else []
+    last_review = _last(reviews)
+    results = index.results(customer)
     last_result = results[-1] if results else None
-    agreed = {(r.customer, r.service): r for r in reversed(repository.requirements)}
-    open_actions = tuple(a for a in repository.actions if a.is_open and customer_id in a.customers)
+    open_actions = tuple(index.open_actions.get(customer_id, ()))
     return CustomerCoverage(
         customer=customer,
         review=cadence(
@@ -195,23 +234,20 @@ def customer_coverage(repository: Repository, policy: Policy, as_of: date, custo
             last_result.source.path if last_result else None,
         ),
         last_result=last_result,
-        requirements=tuple((s, agreed.get((customer.id, s))) for s in customer.service_ids),
+        requirements=tuple((s, index.agreed.get((customer.id, s))) for s in customer.service_ids),
         open_actions=open_actions,
         overdue_actions=tuple(a for a in open_actions if a.due is not None and a.due < as_of),
-        open_complaints=tuple(
-            c
-            for c in repository.complaints
-            if customer.id is not None and c.customer == customer.id and c.stage != "closed" and c.resolved is None
-        ),
+        open_complaints=tuple(index.open_complaints.get(customer.id, ())) if customer.id is not None else (),
     )
 
 
 def coverage(repository: Repository, policy: Policy, as_of: date) -> Coverage:
     """Every customer's coverage, in register order, and the process review's."""
     last_process_review = _last(process_reviews(repository, as_of))
+    index = _Index(repository, as_of)
     return Coverage(
         as_of=as_of,
-        customers=tuple(customer_coverage(repository, policy, as_of, c) for c in repository.customers),
+        customers=tuple(customer_coverage(repository, policy, as_of, c, index) for c in repository.customers),
         process_review=cadence(
             policy.process_review_interval,
             last_process_review.date if last_process_review else None,

@@ -21,9 +21,34 @@ from typing import Any
 import yaml
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives the same answers.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with tag resolution memoised (evidence repeats its values a lot)."""
+
+    _resolved: dict[tuple[str, bool], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0] and value.__class__ is str and len(value) <= 64:
+            key = (value, implicit[1])
+            tag = self._resolved.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._resolved) < 100_000:
+                    self._resolved[key] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    # No path resolvers are registered: skip the bookkeeping on every node.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
 
 #: Evidence files are small; anything larger is a mistake (or an attack).
 MAX_BYTES = 4 * 1024 * 1024
@@ -44,6 +69,7 @@ _VALUE = "tag:yaml.org,2002:value"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
+_KEY_TAGS = frozenset((_STR, _VALUE, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP))
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 _SAFE_BOOLS = frozenset({"true", "false", "True", "False", "TRUE", "FALSE"})
@@ -71,23 +97,55 @@ class ReadError(Exception):
 
 @dataclass
 class Document:
-    """A file's data and where each part of it stands."""
+    """A file's data and where each part of it stands.
+
+    Positions are found when first asked for (most files never yield a finding): the
+    YAML text is kept and composed again on demand, which costs far less time and
+    memory than recording the line of every value of every file up front.
+    """
 
     path: str
     data: Any
-    lines: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     body: str | None = None  # Markdown after the front-matter
     body_line: int = 1  # the line the body starts on
+    yaml_text: str | None = field(default=None, repr=False)
+    line_offset: int = 0
+    _lines: dict[JsonPath, tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> dict[JsonPath, tuple[int, int]]:
+        """Line and column (1-based) of every key and value, by JSON path."""
+        if self._lines is None:
+            self._lines = {}
+            if self.yaml_text:
+                node = yaml.compose(self.yaml_text, Loader=_Loader)  # noqa: S506 - read once already
+                if node is not None:
+                    _positions(node, (), self._lines, self.line_offset)
+        return self._lines
 
     def where(self, *json_path: str | int) -> tuple[int, int]:
         """Line and column of the deepest known part of ``json_path``."""
+        lines = self.lines
         key: JsonPath = tuple(json_path)
         while key:
-            found = self.lines.get(key)
+            found = lines.get(key)
             if found is not None:
                 return found
             key = key[:-1]
-        return self.lines.get((), (1, 1))
+        return lines.get((), (1, 1))
+
+
+def _positions(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, tuple[int, int]], offset: int) -> None:
+    lines.setdefault(path, (node.start_mark.line + 1 + offset, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*path, key_node.value)
+            if child not in lines:  # a duplicate key never gets here: the first read refused it
+                lines[child] = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+                _positions(value_node, child, lines, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _positions(item, (*path, index), lines, offset)
 
 
 def decode(raw: bytes) -> str | Problem:
@@ -134,12 +192,13 @@ def parse_yaml(text: str, path: str = "", line_offset: int = 0) -> Document | Pr
     if too_deep is not None:
         return too_deep
     try:
-        if "&" in text or "*" in text:
+        indirect = "&" in text or "*" in text
+        if indirect:
             _refuse_anchors(text, line_offset)
         node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose builds no objects
-        document = Document(path=path, data=None)
+        document = Document(path=path, data=None, yaml_text=text, line_offset=line_offset)
         if node is not None:
-            document.data = _Walk(document.lines, line_offset).value(node, ())
+            document.data = _Walk(line_offset, indirect).value(node)
         return document
     except ReadError as error:
         return error.problem
@@ -300,63 +359,60 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, line_offset: int) ->
 
 
 class _Walk:
-    """Turn composed nodes into plain data, recording positions and refusing surprises."""
+    """Turn composed nodes into plain data, refusing surprises."""
 
-    def __init__(self, lines: dict[JsonPath, tuple[int, int]], line_offset: int) -> None:
-        self.lines = lines
+    def __init__(self, line_offset: int, indirect: bool) -> None:
         self.offset = line_offset
-        self.seen: set[int] = set()
+        # Aliases need '*' in the text, and the event scan refuses them first; this is the net.
+        self.seen: set[int] | None = set() if indirect else None
 
-    def value(self, node: yaml.Node, path: JsonPath) -> Any:
-        # A node met twice is an alias (the event scan catches them first; this is the net).
-        if id(node) in self.seen:
-            raise ReadError(_at(node.start_mark, self.offset, "YAML alias is not allowed"))
-        self.seen.add(id(node))
-        self.lines.setdefault(path, (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                raise ReadError(self.tag_problem(node))
-            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+    def value(self, node: yaml.Node) -> Any:
+        if self.seen is not None:
+            if id(node) in self.seen:
+                raise ReadError(_at(node.start_mark, self.offset, "YAML alias is not allowed"))
+            self.seen.add(id(node))
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
+            return self.scalar(node)
+        if cls is yaml.MappingNode:
+            return self.mapping(node)  # type: ignore[arg-type]
+        if node.tag != _SEQ:
+            raise ReadError(self.tag_problem(node))
+        return [self.value(item) for item in node.value]
 
-    def mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+    def mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         if node.tag != _MAP:
             raise ReadError(self.tag_problem(node))
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                raise ReadError(
-                    _at(
-                        key_node.start_mark,
-                        self.offset,
-                        "YAML merge key '<<' is not allowed: write the fields out in full",
-                    )
-                )
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 raise ReadError(
                     _at(key_node.start_mark, self.offset, "a key must be plain text, not a list or mapping")
                 )
-            if key_node.tag not in (_STR, _VALUE, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP):
+            if key_node.tag not in _KEY_TAGS:
+                if key_node.tag == _MERGE:
+                    raise ReadError(
+                        _at(
+                            key_node.start_mark,
+                            self.offset,
+                            "YAML merge key '<<' is not allowed: write the fields out in full",
+                        )
+                    )
                 raise ReadError(self.tag_problem(key_node))
             # A key is always its text: FORMAT.md's approvals use `on:`, which YAML 1.1
             # would read as true. Only values are retyped.
             key: str = key_node.value
-            line = key_node.start_mark.line + 1 + self.offset
-            if key in result or key in first_line:
+            if key in result:
+                first = next(k for k, _ in node.value if k.value == key)
                 raise ReadError(
                     _at(
                         key_node.start_mark,
                         self.offset,
-                        f"duplicate key '{key}' (first at line {first_line[key]}): "
+                        f"duplicate key '{key}' (first at line {first.start_mark.line + 1 + self.offset}): "
                         "keep one; YAML would silently drop the other",
                     )
                 )
-            first_line[key] = line
-            self.lines[(*path, key)] = (line, key_node.start_mark.column + 1)
-            result[key] = self.value(value_node, (*path, key))
+            result[key] = self.value(value_node)
         return result
 
     def scalar(self, node: yaml.Node) -> Any:

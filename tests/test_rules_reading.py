@@ -200,6 +200,13 @@ def test_brm005_unsafe_front_matter_value(repo) -> None:
     assert only(root, "BRM005") == [("BRM005", "error", REVIEW, 12)]
 
 
+def test_brm005_sees_through_yaml_escapes(repo) -> None:
+    # "\x3c" is '<' once YAML has read it: the raw text never shows the element.
+    escaped = '- "\\x3cscript>x()\\x3c/script>"'
+    root = repo({REVIEW: BASE[REVIEW].replace("- Keep the current maintenance window.", escaped)})
+    assert only(root, "BRM005") == [("BRM005", "error", REVIEW, 12)]
+
+
 @pytest.mark.parametrize(
     "markdown",
     [

@@ -21,6 +21,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from ..coverage import Coverage, coverage
 from ..findings import Finding, Location, Severity
 from ..load import Loaded, LoadProblem
 from ..model import Repository, Waiver
@@ -87,6 +88,11 @@ class Context:
     @cached_property
     def staff(self) -> dict[str, Any]:
         return self.repository.by_id(self.repository.staff)
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """Each customer's cadences at the as-of date, computed once for every rule that needs it."""
+        return coverage(self.repository, self.policy, self.as_of)
 
 
 Check = Callable[[Context], Iterable[Breach]]

@@ -22,6 +22,12 @@ _ACTION_LINE = re.compile(
     re.IGNORECASE,
 )
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+# Every line that could open or close a fence or be an action item (a superset, found in
+# one pass over the text; the exact patterns above then judge each of these lines).
+_CANDIDATE = re.compile(
+    r"^(?: {0,3}(?:`{3,}|~{3,})|[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)?(?:\[[ xX]\]|(?:\*\*|__)?action))",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
 def _absent(record: Record, key: str) -> bool:
@@ -33,7 +39,7 @@ def _absent(record: Record, key: str) -> bool:
 def _action_lines(body: Body) -> Iterator[tuple[int, str]]:
     """(line number, text) of every action item outside fenced code blocks."""
     fence: str | None = None
-    for number, text in body.lines():
+    for number, text in _candidate_lines(body):
         opening = _FENCE.match(text)
         if fence is not None:
             closing = opening is not None and not opening.group(2).strip()
@@ -45,6 +51,17 @@ def _action_lines(body: Body) -> Iterator[tuple[int, str]]:
             continue
         if _TASK.match(text) or _ACTION_LINE.match(text):
             yield number, text
+
+
+def _candidate_lines(body: Body) -> Iterator[tuple[int, str]]:
+    text = body.text
+    number, counted = body.first_line, 0
+    for match in _CANDIDATE.finditer(text):
+        start = match.start()
+        number += text.count("\n", counted, start)
+        counted = start
+        end = text.find("\n", start)
+        yield number, text[start:] if end < 0 else text[start:end]
 
 
 def _next_free_id(context: Context) -> str:

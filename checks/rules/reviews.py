@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
-from ..coverage import PROCESS_REVIEW, coverage, every, iso
+from ..coverage import PROCESS_REVIEW, every, iso
 from ..findings import Location
 from ..model import Review
 from ..policy import BRM_PROCEDURE
@@ -55,7 +56,7 @@ def review_overdue(context: Context) -> Iterator[Breach]:
     Passes: a review dated 2026-11-10, due again on 2026-12-10.
     """
     grace = context.policy.grace
-    for row in coverage(context.repository, context.policy, context.as_of).customers:
+    for row in context.coverage.customers:
         review, customer = row.review, row.customer
         if customer.id is None or review.interval is None or not review.is_late(context.as_of):
             continue  # no id: BRM002; no interval: the tier is unknown (BRM003) or plans none
@@ -169,20 +170,28 @@ def next_review_missed(context: Context) -> Iterator[Breach]:
     2026-11-23 with no later review of that customer.
     Passes: a review of that customer dated 2026-11-09.
     """
-    reviews = [r for r in context.repository.reviews if r.date is not None and r.date <= context.as_of]
+    # The latest review held (by the as-of date) of each customer, and of the process.
+    latest: dict[str, date] = {}
+    latest_process: date | None = None
+    for held_review in context.repository.reviews:
+        when = held_review.date
+        if when is None or when > context.as_of:
+            continue
+        if held_review.is_performance_review:
+            for customer_id in held_review.customers:
+                if customer_id not in latest or latest[customer_id] < when:
+                    latest[customer_id] = when
+        elif held_review.type == PROCESS_REVIEW and (latest_process is None or latest_process < when):
+            latest_process = when
     for review in context.repository.reviews:
         planned, held = review.next_review, review.date
         if planned is None or held is None or planned >= context.as_of:
             continue
         if review.is_performance_review:
-            customers = set(review.customers)
-            later = any(
-                r.is_performance_review and r.date is not None and r.date > held and customers & set(r.customers)
-                for r in reviews
-            )
+            later = any(c in latest and latest[c] > held for c in review.customers)
             what = f"performance review of {_customers(context, review)}"
         elif review.type == PROCESS_REVIEW:
-            later = any(r.type == PROCESS_REVIEW and r.date is not None and r.date > held for r in reviews)
+            later = latest_process is not None and latest_process > held
             what = "process review"
         else:
             continue  # an unknown type: BRM002
@@ -221,7 +230,7 @@ def process_review_overdue(context: Context) -> Iterator[Breach]:
     `process_review_interval: P1Y`.
     Passes: a process review dated 2026-06-30.
     """
-    state = coverage(context.repository, context.policy, context.as_of).process_review
+    state = context.coverage.process_review
     if not state.is_late(context.as_of):
         return
     interval = context.policy.process_review_interval

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from ..coverage import coverage, every, iso
+from ..coverage import every, iso
 from ..findings import Location
 from ..load import responses_path
 from ..model import Instrument, Result
@@ -70,7 +70,7 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
     Passes: a result with `tier: standard` sent on 2026-10-01.
     """
     grace = context.policy.grace
-    for row in coverage(context.repository, context.policy, context.as_of).customers:
+    for row in context.coverage.customers:
         survey, customer = row.survey, row.customer
         if customer.id is None or survey.interval is None or not survey.is_late(context.as_of):
             continue  # no id: BRM002; no interval: the tier plans no survey (or is unknown: BRM003)
