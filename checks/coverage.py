@@ -31,14 +31,16 @@ class Cadence:
     """One planned activity: its interval, the last evidence of it, and when it is next due.
 
     ``due`` is ``None`` when no interval is defined, and also when there is no
-    evidence at all (``last is None``): then nothing fixes a due date, and the
-    activity is simply missing (``never`` is true).
+    evidence at all (``last is None``) and no start date: then nothing fixes a due
+    date, and the activity is simply missing (``never`` is true). With a start date
+    (the customer's ``onboarded``), the first is due one interval after it.
     """
 
     interval: Interval | None
     last: date | None
     evidence: str | None  # path of the document that is the last evidence
     due: date | None
+    start: date | None = None  # counted from when there is no evidence yet
 
     @property
     def planned(self) -> bool:
@@ -50,8 +52,10 @@ class Cadence:
         return self.planned and self.last is None
 
     def is_late(self, as_of: date) -> bool:
-        """Missing, or past its due date (the due date itself is still on time)."""
-        return self.never or (self.due is not None and as_of > self.due)
+        """Past its due date (the due date itself is still on time), or missing with no due date."""
+        if self.due is None:
+            return self.never
+        return as_of > self.due
 
     def standing(self, as_of: date) -> str:
         """``ok``, ``due soon`` (within :data:`DUE_SOON`), ``overdue``, or ``not planned``."""
@@ -111,10 +115,11 @@ class Coverage:
         return next((c for c in self.customers if c.customer.id == customer_id), None)
 
 
-def cadence(interval: Interval | None, last: date | None, evidence: str | None) -> Cadence:
-    """Next due = last + interval (calendar arithmetic: 31 January + P1M = 28 February)."""
-    due = interval.after(last) if interval is not None and last is not None else None
-    return Cadence(interval, last, evidence, due)
+def cadence(interval: Interval | None, last: date | None, evidence: str | None, start: date | None = None) -> Cadence:
+    """Next due = last (else start) + interval (calendar arithmetic: 31 January + P1M = 28 February)."""
+    since = last if last is not None else start
+    due = interval.after(since) if interval is not None and since is not None else None
+    return Cadence(interval, last, evidence, due, None if last is not None else start)
 
 
 def every(interval: Interval, noun: str) -> str:
@@ -226,12 +231,14 @@ def customer_coverage(
             policy.review_interval(customer.review_interval, customer.tier),
             last_review.date if last_review else None,
             last_review.source.path if last_review else None,
+            customer.onboarded,
         ),
         last_review=last_review,
         survey=cadence(
             policy.survey_interval(customer.tier),
             last_result.sent if last_result else None,
             last_result.source.path if last_result else None,
+            customer.onboarded,
         ),
         last_result=last_result,
         requirements=tuple((s, index.agreed.get((customer.id, s))) for s in customer.service_ids),

@@ -167,6 +167,7 @@ class Customer(Record):
     services: list[Consumption] = field(default_factory=list)
     representatives: list[Representative] = field(default_factory=list)
     interim: Interim | None = None
+    onboarded: date | None = None
 
     @classmethod
     def build(cls, source: Source, raw: dict[str, Any]) -> Customer:
@@ -199,6 +200,7 @@ class Customer(Record):
             services=services,
             representatives=representatives,
             interim=interim,
+            onboarded=parse_date(raw.get("onboarded")),
         )
 
     @property

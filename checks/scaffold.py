@@ -676,6 +676,7 @@ def new_customer(s: Scaffold) -> Draft:
         "tier": tier,
         "counterpart": counterpart,
         "review_interval": a.flag("review_interval"),
+        "onboarded": s.today,  # the first review and survey are due one interval from today
         "services": services,
     }
     if representative_id:

@@ -109,6 +109,30 @@ def test_rev001_never_reviewed_is_an_error(repo) -> None:
     assert finding.message.startswith("RetailCo: no performance review on record; reviews are due every P1M: ")
 
 
+ONBOARDED = [
+    ("onboarded within the interval: nothing due yet", date(2026, 10, 30), []),
+    ("first review due 2026-11-20, within grace: warning", date(2026, 10, 20), ["warning"]),
+    ("first review due 2026-11-01, past grace: error", date(2026, 10, 1), ["error"]),
+]
+
+
+@pytest.mark.parametrize(("name", "onboarded", "severities"), ONBOARDED, ids=[c[0] for c in ONBOARDED])
+def test_rev001_a_new_customer_counts_from_onboarded(repo, name, onboarded, severities) -> None:
+    customers = CUSTOMERS.replace("tier: standard", f"tier: standard\n  onboarded: {onboarded}")
+    findings = check(repo({CUSTOMERS_PATH: customers, REVIEW: None}), select=("REV001",))
+    assert [f.severity.value for f in findings] == severities
+    for finding in findings:
+        assert finding.line == line_of(customers, "onboarded:")
+        assert f"since it was onboarded on {onboarded}; the first was due by" in finding.message
+
+
+def test_rev001_onboarded_does_not_move_a_cadence_once_reviewed(repo) -> None:
+    customers = CUSTOMERS.replace("tier: standard", "tier: standard\n  onboarded: 2026-11-01")
+    assert found(repo({CUSTOMERS_PATH: customers}), "REV001", date(2026, 12, 25)) == [
+        ("REV001", "error", CUSTOMERS_PATH, 1)
+    ]
+
+
 def test_rev001_review_dated_after_the_as_of_date_does_not_count(repo) -> None:
     assert found(repo(), "REV001", date(2026, 11, 9)) == [("REV001", "error", CUSTOMERS_PATH, 1)]
 

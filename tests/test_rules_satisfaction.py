@@ -109,6 +109,15 @@ def test_sat001_never_surveyed_is_an_error(repo) -> None:
     )
 
 
+def test_sat001_a_new_customer_counts_from_onboarded(repo) -> None:
+    customers = CUSTOMERS.replace("tier: standard", "tier: standard\n  onboarded: 2026-10-01")
+    root = repo({CUSTOMERS_PATH: customers, RESULT: None})
+    assert found(root, "SAT001") == []  # the first survey is due 2027-01-01
+    [finding] = check(root, date(2027, 1, 16), select=("SAT001",))
+    assert finding.severity.value == "error"
+    assert "since it was onboarded on 2026-10-01; the first was due by 2027-01-01 (+P14D grace)" in finding.message
+
+
 def test_sat001_tier_without_survey_interval_is_skipped(repo) -> None:
     root = repo({PROCEDURE: BASE[PROCEDURE].replace(", survey_interval: P3M", ""), RESULT: None})
     assert found(root, "SAT001") == []

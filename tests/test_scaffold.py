@@ -216,10 +216,14 @@ def test_customer_is_valid_and_only_awaits_its_first_review_and_survey(repo, fla
         [representative] = customer["representatives"]  # type: ignore[misc]
         assert representative["authority"] == ["agree-requirements", "review-performance"]
         assert representative["since"] == representative["confirmed"] == "2026-11-23"
-    # The file itself is sound (no BRM, REP or other finding); a customer with no
-    # review and no survey on record is what REV001 and SAT001 exist to report.
-    about = {(f["rule"], f["path"]) for f in findings(root)}
-    assert about == {("REV001", "registers/customers/acme.yaml"), ("SAT001", "registers/customers/acme.yaml")}
+    # The file is sound and the new customer is onboarded today: nothing is due yet.
+    assert customer["onboarded"] == "2026-11-23"
+    assert findings(root) == []
+    # One month on (the tier's monthly cadence, past the P14D grace) its first review is missing.
+    late = json.loads(run("check", "--format", "json", cwd=root, env={"BRM_AS_OF": "2027-01-07"}).stdout)
+    assert {(f["rule"], f["path"], f["severity"]) for f in late["findings"] if f["subject"] == "acme"} == {
+        ("REV001", "registers/customers/acme.yaml", "error")
+    }
 
 
 def test_waiver_is_written_to_the_waiver_folder_and_waives(repo) -> None:

@@ -60,12 +60,21 @@ def review_overdue(context: Context) -> Iterator[Breach]:
         review, customer = row.review, row.customer
         if customer.id is None or review.interval is None or not review.is_late(context.as_of):
             continue  # no id: BRM002; no interval: the tier is unknown (BRM003) or plans none
-        if review.never:
+        if review.never and review.due is None:
             yield Breach(
                 customer.at("id"),
                 customer.id,
                 f"{customer.label}: no performance review on record; reviews are due every "
-                f"{iso(review.interval)}: {_HOLD_REVIEW}",
+                f"{iso(review.interval)}: {_HOLD_REVIEW} (for a new customer, record `onboarded`)",
+            )
+            continue
+        if review.never:
+            yield Breach(
+                customer.at("onboarded"),
+                customer.id,
+                f"{customer.label}: no performance review since it was onboarded on {review.start}; "
+                f"the first was due by {review.due} (+{grace} grace): {_HOLD_REVIEW}",
+                due=review.due,
             )
             continue
         yield Breach(

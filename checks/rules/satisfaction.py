@@ -74,13 +74,22 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
         survey, customer = row.survey, row.customer
         if customer.id is None or survey.interval is None or not survey.is_late(context.as_of):
             continue  # no id: BRM002; no interval: the tier plans no survey (or is unknown: BRM003)
-        if survey.never:
-            tier = f" or tier {customer.tier}'s" if customer.tier else ""
+        tier = f" or tier {customer.tier}'s" if customer.tier else ""
+        if survey.never and survey.due is None:
             yield Breach(
                 customer.at("id"),
                 customer.id,
                 f"{customer.label}: no satisfaction result on record (its own{tier}); surveys are due every "
-                f"{iso(survey.interval)}: {_RUN_SURVEY}",
+                f"{iso(survey.interval)}: {_RUN_SURVEY} (for a new customer, record `onboarded`)",
+            )
+            continue
+        if survey.never:
+            yield Breach(
+                customer.at("onboarded"),
+                customer.id,
+                f"{customer.label}: no satisfaction result (its own{tier}) since it was onboarded on "
+                f"{survey.start}; the first was due by {survey.due} (+{grace} grace): {_RUN_SURVEY}",
+                due=survey.due,
             )
             continue
         yield Breach(
