@@ -10,11 +10,13 @@ really passed, and nothing is rounded until the caller asks for a float.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import cache
 from .policy import BusinessHours
 
 #: A deadline further away than this many calendar days means the hours are wrong.
@@ -34,7 +36,34 @@ class CalendarError(ValueError):
 
 @lru_cache(maxsize=256)
 def _holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
-    """One year of public holidays, computed once per (country, subdivision, year)."""
+    """One year of public holidays, computed once per (country, subdivision, year).
+
+    The holidays library takes a tenth of a second to load a country, longer than the
+    rest of a small check; the answers are kept in the cache, keyed by its version.
+    """
+    key = f"{country}|{subdivision or ''}|{year}"
+    stored = _stored_holidays()
+    entry = stored.get(key)
+    try:
+        if isinstance(entry, list):
+            return frozenset(date.fromisoformat(day) for day in entry)
+        if isinstance(entry, dict):
+            field, message = entry["error"]
+            raise CalendarError(str(field), str(message))
+    except (TypeError, ValueError, KeyError):
+        pass  # not a cache entry we wrote: compute it again
+    try:
+        days = _computed_holidays(country, subdivision, year)
+    except CalendarError as error:
+        stored[key] = {"error": [error.field, str(error)]}
+        _store_holidays(stored)
+        raise
+    stored[key] = sorted(day.isoformat() for day in days)
+    _store_holidays(stored)
+    return days
+
+
+def _computed_holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
     import holidays as holiday_calendars  # a large library: loaded only when a complaint is timed
 
     try:
@@ -46,6 +75,32 @@ def _holidays(country: str, subdivision: str | None, year: int) -> frozenset[dat
             ) from None
         raise CalendarError("holidays", f"the holidays library knows no country {country!r}") from None
     return frozenset(day for day in calendar if day.year == year)
+
+
+@lru_cache(maxsize=1)
+def _holidays_cache_name() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"holidays-{version('holidays')}.json"
+    except PackageNotFoundError:  # pragma: no cover - a dependency of this package
+        return "holidays-unknown.json"
+
+
+@lru_cache(maxsize=1)
+def _stored_holidays() -> dict[str, object]:
+    raw = cache.read(_holidays_cache_name())
+    if raw is None:
+        return {}
+    try:
+        stored = json.loads(raw)
+    except ValueError:  # UnicodeDecodeError is one
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def _store_holidays(stored: dict[str, object]) -> None:
+    cache.write(_holidays_cache_name(), json.dumps(stored, sort_keys=True).encode())
 
 
 def _known_country(country: str) -> bool:

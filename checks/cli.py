@@ -253,7 +253,7 @@ def _schema(args: argparse.Namespace) -> int:
     if args.type is None:
         for type_name in TYPES:
             description = record_schema(type_name).get("description", "")
-            print(f"{type_name:<20} {description.split('.')[0]}")
+            print(f"{type_name:<20} {description.split('. ')[0].rstrip('.')}")
         return 0
     if args.type not in TYPES:
         raise UsageError(f"no record type '{args.type}' (one of: {', '.join(TYPES)})")

@@ -26,21 +26,23 @@ except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
+_PLAIN_TAGS: dict[str, str] = {}  # a plain scalar's text -> its YAML 1.1 tag, memoised
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader, with tag resolution memoised (evidence repeats its values a lot)."""
 
-    _resolved: dict[tuple[str, bool], str] = {}
-
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and implicit[0] and value.__class__ is str and len(value) <= 64:
-            key = (value, implicit[1])
-            tag = self._resolved.get(key)
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return "tag:yaml.org,2002:str"  # quoted, or the non-specific tag '!'
+            tag = _PLAIN_TAGS.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
-                if len(self._resolved) < 100_000:
-                    self._resolved[key] = tag
+                if len(value) <= 64 and len(_PLAIN_TAGS) < 100_000:
+                    _PLAIN_TAGS[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)
+        return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
 
     # No path resolvers are registered: skip the bookkeeping on every node.
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:

@@ -13,19 +13,18 @@ import copy
 import hashlib
 import json
 import marshal
-import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
 from . import __version__
+from . import cache as user_cache
 from .reader import JsonPath
 
 if TYPE_CHECKING:  # jsonschema is imported only when a record fails (a tenth of a second saved)
@@ -186,10 +185,11 @@ def _candidates(type_name: str) -> Iterator[tuple[Any, str]]:
 @cache
 def _validator_code() -> dict[str, tuple[Any, str]]:
     """Every record type's compiled validator: from the cache, else generated and cached."""
-    path = _cache_path()
-    if path is not None:
+    name = _cache_name()
+    stored = user_cache.read(name)
+    if stored is not None:
         try:
-            loaded = marshal.loads(path.read_bytes())
+            loaded = marshal.loads(stored)
             if (
                 isinstance(loaded, dict)
                 and set(loaded) == set(TYPES)
@@ -199,17 +199,10 @@ def _validator_code() -> dict[str, tuple[Any, str]]:
                 )
             ):
                 return loaded
-        except (OSError, EOFError, ValueError, TypeError):
+        except (EOFError, ValueError, TypeError):
             pass
     code = {type_name: _generate(type_name) for type_name in TYPES}
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(code))
-            os.replace(temporary, path)
-        except OSError:
-            pass  # a read-only home: compile on every run
+    user_cache.write(name, marshal.dumps(code))
     return code
 
 
@@ -221,18 +214,13 @@ def _generate(type_name: str) -> tuple[Any, str]:
     return compile(source, f"<{type_name} validator>", "exec"), name
 
 
-def _cache_path() -> Path | None:
-    if os.environ.get("BRM_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not base or base.startswith("~"):
-        return None
+def _cache_name() -> str:
     digest = hashlib.sha256()
     for name in sorted([*TYPES, _COMMON.split(".")[0]]):
         file = name if name.endswith(".json") else f"{name}.schema.json"
         digest.update(resources.files("checks").joinpath("schemas", file).read_bytes())
     digest.update(f"{__version__} {fastjsonschema.VERSION} {sys.version}".encode())
-    return Path(base) / "brm-evidence" / f"validators-{digest.hexdigest()[:20]}.marshal"
+    return f"validators-{digest.hexdigest()[:20]}.marshal"
 
 
 def _date_ok(value: str) -> bool:

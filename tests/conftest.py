@@ -24,6 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 BRM = Path(sys.executable).parent / "brm"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests (and the brm processes they start) cache in a folder of their own, never in ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    os.environ.pop("BRM_NO_CACHE", None)
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

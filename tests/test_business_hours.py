@@ -117,24 +117,65 @@ def test_unknown_calendars_name_the_field(hours, field) -> None:
     assert raised.value.field == field
 
 
-def test_holiday_calendars_are_cached_per_country_subdivision_and_year(monkeypatch) -> None:
-    calls: list[tuple[str, str | None, object]] = []
+@pytest.fixture
+def counted_calendars(monkeypatch, tmp_path):
+    """Calls to the holidays library, with empty memory and disk caches (the disk one in tmp_path)."""
     import holidays
 
+    calls: list[tuple[str, str | None, object]] = []
     real = holidays.country_holidays
 
     def counting(country, subdiv=None, years=None):
         calls.append((country, subdiv, years))
         return real(country, subdiv=subdiv, years=years)
 
-    bh._holidays.cache_clear()
-    monkeypatch.setattr(holidays, "country_holidays", counting)
-    try:
-        for _ in range(3):
-            business_hours_between(at("2026-12-24T09:00:00+00:00"), at("2027-01-05T09:00:00+00:00"), ENGLAND)
-        assert sorted(calls, key=str) == [("GB", "ENG", 2026), ("GB", "ENG", 2027)]
-    finally:
+    def forget() -> None:
         bh._holidays.cache_clear()
+        bh._stored_holidays.cache_clear()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("BRM_NO_CACHE", raising=False)
+    monkeypatch.setattr(holidays, "country_holidays", counting)
+    forget()
+    yield calls, forget
+    forget()
+
+
+def _christmas() -> timedelta:
+    return business_hours_between(at("2026-12-24T09:00:00+00:00"), at("2027-01-05T09:00:00+00:00"), ENGLAND)
+
+
+def test_holiday_calendars_are_computed_once_per_country_subdivision_and_year(counted_calendars) -> None:
+    calls, _forget = counted_calendars
+    for _ in range(3):
+        _christmas()
+    assert sorted(calls, key=str) == [("GB", "ENG", 2026), ("GB", "ENG", 2027)]
+
+
+def test_a_later_run_reads_holidays_from_the_disk_cache(counted_calendars, tmp_path) -> None:
+    calls, forget = counted_calendars
+    first = _christmas()
+    assert len(calls) == 2
+    forget()  # a new process: nothing in memory
+    assert _christmas() == first
+    assert len(calls) == 2  # the library was not asked again
+    [stored] = (tmp_path / "brm-evidence").glob("holidays-*.json")
+    assert "2026-12-25" in stored.read_text()
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [b"", b"\xff\xfe not json", b"[1, 2]", b'{"GB|ENG|2026": ["not a date"]}', b'{"GB|ENG|2026": {"error": 3}}'],
+    ids=["empty", "binary", "a list", "a bad date", "a bad error"],
+)
+def test_a_corrupt_holiday_cache_is_recomputed(counted_calendars, tmp_path, junk: bytes) -> None:
+    calls, forget = counted_calendars
+    expected = _christmas()
+    [stored] = (tmp_path / "brm-evidence").glob("holidays-*.json")
+    stored.write_bytes(junk)
+    forget()
+    assert _christmas() == expected
+    assert len(calls) >= 3  # asked the library again rather than trust the junk
 
 
 def test_descriptions() -> None:

@@ -7,6 +7,7 @@ serious or critical accessibility violation on the dashboard or a customer page.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,7 +18,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Reque
 from .conftest import ROOT
 from .site_support import PLANTED, build, build_example, planted_repository, serve
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium (installed by .ci/run); on GitHub's Ubuntu runners, the preinstalled Chrome.
+CHROMIUM = os.environ.get("BRM_CHROMIUM", "/usr/bin/chromium")
 ARGUMENTS = [
     "--headless",
     "--no-sandbox",

@@ -346,8 +346,18 @@ _UNSAFE = (
 )
 
 
-# A superset of every pattern above, to pass over the (nearly all) clean texts in one search.
-_MAYBE_UNSAFE = re.compile(r"<\s*[a-zA-Z]|(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+# Supersets of the patterns above, to pass over the (nearly all) clean texts quickly.
+_TAG_START = re.compile(r"<\s*[a-zA-Z]")
+_SCHEME = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+
+def _maybe_unsafe(text: str) -> bool:
+    if "<" in text and _TAG_START.search(text):
+        return True
+    if ":" not in text:
+        return False
+    lowered = text.lower()
+    return ("script" in lowered or "data" in lowered) and _SCHEME.search(text) is not None
 
 
 @rule("BRM005", "error", clause="7.5.3", subject="file")
@@ -379,13 +389,13 @@ def unsafe_content(context: Context) -> Iterator[Breach]:
             yield from _scan(document, Body(document.body, document.body_line))
         front = document.yaml_text or ""
         # An escape in a quoted YAML string ("\x3c") can spell what the raw text does not.
-        if "\\" in front or _MAYBE_UNSAFE.search(front):
+        if "\\" in front or _maybe_unsafe(front):
             yield from _scan_values(document, document.data, ())
 
 
 def _scan(document: Document, body: Body) -> Iterator[Breach]:
     text = body.text
-    if not _MAYBE_UNSAFE.search(text):
+    if not _maybe_unsafe(text):
         return
     for pattern, what in _UNSAFE:
         for match in pattern.finditer(text):
@@ -407,6 +417,6 @@ def _scan_values(document: Document, value: Any, path: tuple[str | int, ...]) ->
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _scan_values(document, item, (*path, index))
-    elif isinstance(value, str) and _MAYBE_UNSAFE.search(value):
+    elif isinstance(value, str) and _maybe_unsafe(value):
         line, _column = document.where(*path)
         yield from _scan(document, Body(value, line))
