@@ -122,6 +122,7 @@ class Result:
     customers: int
     generate_seconds: float
     check: Measure
+    first: Measure  # with an empty cache, as the first run on a new machine
     findings: str
     floor: Measure
     cjs: Measure | None
@@ -135,12 +136,12 @@ def _maxrss_mb(rusage_maxrss: int) -> float:
     return rusage_maxrss / (1024 * 1024) if sys.platform == "darwin" else rusage_maxrss / 1024
 
 
-def timed(args: Sequence[str], cwd: Path | None = None) -> Run:
+def timed(args: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """Run ``args`` once as a fresh process: wall time and that child's own peak RSS."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         try:
-            process = subprocess.Popen(list(args), stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd)
+            process = subprocess.Popen(list(args), stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd, env=env)
         except OSError as error:
             raise BenchError(f"cannot run {args[0]}: {error.strerror}") from None
         if hasattr(os, "wait4"):
@@ -233,6 +234,20 @@ def measure_check(root: Path, runs: int, report: Path) -> tuple[Measure, str, st
     return measure, findings, shlex.join(untimed)
 
 
+def measure_first_check(root: Path, runs: int) -> Measure:
+    """brm check as on a new machine: an empty cache each run (validators compiled, holidays computed)."""
+    as_of = AS_OF.isoformat()
+    command = [str(BRM), "check", str(root), "--as-of", as_of, "--format", "json", "--output", os.devnull]
+    measure = Measure("XDG_CACHE_HOME=$(mktemp -d) " + shlex.join(command))
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="brm-empty-cache-") as empty:
+            run = timed(command, env={**os.environ, "XDG_CACHE_HOME": empty})
+        if run.exit_code not in (0, 1):
+            raise BenchError(f"`brm check` exited {run.exit_code} on {root}:\n{_tail(run.stderr)}")
+        measure.runs.append(run)
+    return measure
+
+
 def measure_floor(root: Path, runs: int) -> Measure:
     command = [sys.executable, "-c", PARSE_FLOOR, str(root)]
     measure = Measure(shlex.join(command))
@@ -289,6 +304,8 @@ def bench_size(size: int, years: int, runs: int, seed: int, base: Path, schemas:
     generate_seconds = time.perf_counter() - started
     print(f"[{size}] brm check x{runs + 1} ...", file=sys.stderr, flush=True)
     check, findings, untimed = measure_check(root, runs, base / f"findings-{size}.json")
+    print(f"[{size}] brm check with an empty cache x{runs} ...", file=sys.stderr, flush=True)
+    first = measure_first_check(root, runs)
     print(f"[{size}] parse floor x{runs} ...", file=sys.stderr, flush=True)
     floor = measure_floor(root, runs)
     print(f"[{size}] check-jsonschema x{runs} ...", file=sys.stderr, flush=True)
@@ -298,12 +315,25 @@ def bench_size(size: int, years: int, runs: int, seed: int, base: Path, schemas:
         f"--customers {customers} --years {years} --seed {seed}",
         f"findings (untimed): {untimed}",
         f"check (timed): {check.command}",
+        f"check with an empty cache (timed): {first.command}",
         f"parse floor (timed): {floor.command}",
     ]
     if cjs is not None:
         commands.append("check-jsonschema (timed, the sum of):\n  " + cjs.command.replace("\n", "\n  "))
     return Result(
-        size, root, files, customers, generate_seconds, check, findings, floor, cjs, cjs_files, cjs_note, commands
+        size,
+        root,
+        files,
+        customers,
+        generate_seconds,
+        check,
+        first,
+        findings,
+        floor,
+        cjs,
+        cjs_files,
+        cjs_note,
+        commands,
     )
 
 
@@ -323,6 +353,7 @@ def report(results: list[Result], runs: int) -> None:
         "check s",
         "check cpu",
         "check MB",
+        "empty-cache s",
         "findings",
         "floor s",
         "cjs s",
@@ -340,6 +371,7 @@ def report(results: list[Result], runs: int) -> None:
                 f"{r.check.best:.2f}",
                 f"{r.check.best_cpu:.2f}",
                 f"{r.check.peak_mb:.0f}",
+                f"{r.first.best:.2f}",
                 r.findings,
                 f"{r.floor.best:.2f}",
                 f"{r.cjs.best:.2f}" if r.cjs else "n/a",
@@ -359,7 +391,9 @@ def report(results: list[Result], runs: int) -> None:
     print()
     print('check-jsonschema (cjs) validates the YAML registers only ("cjs files" of all files): it cannot')
     print("read Markdown front-matter, and it runs no cross-file rules; brm check reads every file and runs")
-    print('every rule. "findings" is errors/warnings of brm check on the generated repository.')
+    print('every rule. "findings" is errors/warnings of brm check on the generated repository. "check" runs')
+    print("with brm's cache of compiled validators and holiday calendars in place, as every run after the")
+    print('first on a machine; "empty-cache" is that first run (the cache is rebuilt in a new empty folder).')
     print()
     print("Targets:")
     for r in results:
@@ -367,7 +401,8 @@ def report(results: list[Result], runs: int) -> None:
         cpu_ratio = r.check.best_cpu / r.floor.best_cpu if r.floor.best_cpu else float("nan")
         print(
             f"  [{r.size}] check <= {FLOOR_RATIO_TARGET}x parse floor: {ratio:.2f}x  "
-            f"{_verdict(ratio <= FLOOR_RATIO_TARGET)}  (by CPU time: {cpu_ratio:.2f}x)"
+            f"{_verdict(ratio <= FLOOR_RATIO_TARGET)}  (by CPU time: {cpu_ratio:.2f}x; "
+            f"first run, empty cache: {r.first.best / r.floor.best:.2f}x)"
         )
         if r.cjs is None:
             print(f"  [{r.size}] check faster than check-jsonschema: n/a ({r.cjs_note})")
