@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
+from .dates import judging_date
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -77,14 +76,10 @@ def _as_of_argument(parser: argparse.ArgumentParser) -> None:
 
 def as_of(value: str | None) -> date:
     """--as-of, else BRM_AS_OF, else today."""
-    text = value or os.environ.get("BRM_AS_OF") or ""
-    if not text:
-        return date.today()
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        source = "--as-of" if value else "BRM_AS_OF"
-        raise UsageError(f"{source} '{text}' is not a date: give YYYY-MM-DD") from None
+        return judging_date(value, "--as-of")
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def _root(value: str) -> Path:
@@ -120,25 +115,10 @@ def _write(text: str, output: str | None) -> None:
         raise UsageError(f"cannot write {output}: {error.strerror}") from None
 
 
-@contextmanager
-def _bulk_reading() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the evidence is read and judged.
-
-    Reading allocates a million small objects at 10k files and frees almost none;
-    every collection would walk them all again (half of a check's time). The
-    records form no reference cycles, so nothing is lost by waiting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _check(args: argparse.Namespace) -> int:
-    with _bulk_reading():
+    from .load import bulk_reading
+
+    with bulk_reading():
         return _check_evidence(args)
 
 
@@ -218,13 +198,13 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from .coverage import coverage
-    from .load import load
+    from .load import bulk_reading, load
     from .policy import Policy
     from .status import render_json, render_text
 
     judged = as_of(args.as_of)
     root = _root(args.root)
-    with _bulk_reading():
+    with bulk_reading():
         repository = load(root).repository
     matrix = coverage(repository, Policy.from_repository(repository), judged)
     if args.format == "json":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
@@ -77,3 +79,20 @@ def parse_instant(value: object) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def judging_date(option: str | date | None, option_name: str, environ: Mapping[str, str] = os.environ) -> date:
+    """The date cadences are judged at: the option, else ``BRM_AS_OF``, else today.
+
+    Raises ValueError with a sentence naming where the bad value came from.
+    """
+    if isinstance(option, date):
+        return option
+    text = option or environ.get("BRM_AS_OF") or ""
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        source = option_name if option else "BRM_AS_OF"
+        raise ValueError(f"{source} '{text}' is not a date: give YYYY-MM-DD") from None

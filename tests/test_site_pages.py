@@ -271,6 +271,24 @@ def test_sanitiser_keeps_ordinary_markdown() -> None:
     assert '<a href="https://reports.example/q3" rel="noopener noreferrer nofollow">report</a>' in rendered
 
 
+def test_evidence_renders_as_github_shows_it_in_the_pull_request() -> None:
+    rendered = EvidenceRenderer(Redactor(False)).render(
+        "- [ ] ACT-0042 Open item\n- [x] ACT-0041 Done item\n\n"
+        "| KPI | Met |\n|:---|:-:|\n| Availability | yes |\n\n"
+        "~~withdrawn~~ and https://status.provider.example/ and a <kbd>Ctrl</kbd> key\n\n"
+        "```\n<b>kept as code</b>\n```\n",
+        REVIEW,
+    )
+    # Task-list boxes stay as written (the state is evidence), not as form controls.
+    assert "<li>[ ] ACT-0042 Open item</li>" in rendered and "<li>[x] ACT-0041 Done item</li>" in rendered
+    assert "<input" not in rendered
+    assert '<th align="left">KPI</th>' in rendered and '<td align="center">yes</td>' in rendered
+    assert "<del>withdrawn</del>" in rendered
+    assert '<a href="https://status.provider.example/" rel="noopener noreferrer nofollow">' in rendered
+    assert "<kbd>Ctrl</kbd>" in rendered
+    assert "<pre><code>&lt;b&gt;kept as code&lt;/b&gt;\n</code></pre>" in rendered
+
+
 def test_relative_links_go_to_the_file_at_its_commit_or_nowhere() -> None:
     history = History(head=Commit("b" * 40, "bbbbbbb", "2026-11-20", "A"), prefix="evidence/")
     renderer = EvidenceRenderer(Redactor(False), lambda p: history.link("https://forge.example/o/r", p))

@@ -18,8 +18,10 @@ own strict reader (``checks.load``), never by MkDocs.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,8 +33,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ..dates import judging_date
 from ..findings import Severity
-from ..load import load
+from ..load import bulk_reading, load
 from ..rules import run
 from .pages import Evidence, Site
 from .provenance import read_history
@@ -51,18 +54,12 @@ class BrmConfig(base.Config):
     repo_url = c.Optional(c.Type(str))
 
 
-def resolve_as_of(option: str | date | None, environ: dict[str, str] | os._Environ[str] = os.environ) -> date:
+def resolve_as_of(option: str | date | None, environ: Mapping[str, str] = os.environ) -> date:
     """The plugin's ``as_of``, else ``BRM_AS_OF``, else today."""
-    if isinstance(option, date):
-        return option
-    text = option or environ.get("BRM_AS_OF") or ""
-    if not text:
-        return date.today()
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        source = "plugin option 'as_of'" if option else "BRM_AS_OF"
-        raise PluginError(f"brm: {source} '{text}' is not a date: give YYYY-MM-DD") from None
+        return judging_date(option, "plugin option 'as_of'", environ)
+    except ValueError as error:
+        raise PluginError(f"brm: {error}") from None
 
 
 class BrmPlugin(BasePlugin[BrmConfig]):
@@ -73,24 +70,28 @@ class BrmPlugin(BasePlugin[BrmConfig]):
             raise PluginError(f"brm: the evidence root '{self.root}' is not a folder (plugin option 'root')")
         option = self.config.as_of
         self.as_of = resolve_as_of(option if isinstance(option, (str, date)) else None)
+        gc.unfreeze()  # a rebuild under `mkdocs serve`: the last build's evidence may be collected
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        loaded = load(self.root)
-        findings = run(loaded, self.as_of)
-        site = Site(
-            Evidence(
-                loaded=loaded,
-                findings=findings,
-                as_of=self.as_of,
-                history=read_history(self.root),
-                publish_contacts=self.config.publish_contacts,
-                repo_url=self.config.repo_url,
+        with bulk_reading():
+            loaded = load(self.root)
+            findings = run(loaded, self.as_of)
+            site = Site(
+                Evidence(
+                    loaded=loaded,
+                    findings=findings,
+                    as_of=self.as_of,
+                    history=read_history(self.root),
+                    publish_contacts=self.config.publish_contacts,
+                    repo_url=self.config.repo_url,
+                )
             )
-        )
-        nav = site.navigation()
-        in_nav = set(_pages_of(nav))
-        generated: dict[str, str | bytes] = {**site.pages(), "calendar.ics": site.calendar_ics()}
+            nav = site.navigation()
+            in_nav = set(_pages_of(nav))
+            generated: dict[str, str | bytes] = {**site.pages(), "calendar.ics": site.calendar_ics()}
+        # The evidence lives as long as the build: spare MkDocs' own collections walking it.
+        gc.freeze()
         for path, content in generated.items():
             existing = files.get_file_from_path(path)
             if existing is not None:

@@ -1,8 +1,10 @@
 """Evidence Markdown -> safe HTML, and contact details withheld from what is published.
 
 Minutes and survey results arrive by pull request: their Markdown is untrusted. It is
-rendered by python-markdown and then always passed through nh3 (ammonia), whatever
-BRM005 said and whether or not it was waived: no script, no event handler, no
+rendered by cmark-gfm, the engine GitHub renders the file with in the pull request
+(tables, strikethrough, autolinks; task-list boxes stay as written, `[ ]` and `[x]`),
+some thirty times faster than python-markdown, and then always passed through nh3
+(ammonia), whatever BRM005 said and whether or not it was waived: no script, no event handler, no
 iframe or object, no ``javascript:``/``data:`` link, and no image (an image would
 fetch from another host, or 404 on ours) ever reaches a page.
 """
@@ -13,8 +15,9 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 
-import markdown
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 
 #: What a rendered evidence body may contain: text structure, tables, code, links.
 TAGS = frozenset(
@@ -29,6 +32,8 @@ ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align", "colspa
               "td": {"align", "colspan", "rowspan"}, "ol": {"start"}}  # fmt: skip
 #: Tags removed with everything inside them (the rest only lose the tag).
 DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"})
+
+_EXTENSIONS = ["table", "strikethrough", "autolink"]
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
@@ -95,7 +100,6 @@ class EvidenceRenderer:
         self.redact = redact
         self.repository_link = repository_link
         self.heading_shift = heading_shift
-        self._markdown = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
         schemes = {"http", "https"} | ({"mailto"} if redact.publish_contacts else set())
         self._document = ""
         self._cleaner = nh3.Cleaner(
@@ -110,8 +114,10 @@ class EvidenceRenderer:
 
     def render(self, text: str, path: str) -> str:
         """HTML of one evidence body; ``path`` is the document's repository path."""
-        self._markdown.reset()
-        html = self._markdown.convert(self.redact(text))
+        # Raw HTML is passed on (UNSAFE) for nh3 to judge, tag by tag: the one sanitiser.
+        html = cmarkgfm.markdown_to_html_with_extensions(
+            self.redact(text), options=Options.CMARK_OPT_UNSAFE, extensions=_EXTENSIONS
+        )
         if self.heading_shift:
             html = _HEADING.sub(self._shift, html)
         self._document = path
