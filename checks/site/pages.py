@@ -13,12 +13,12 @@ import posixpath
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -504,59 +504,34 @@ class Site:
 
     @cached_property
     def reviews_by_customer(self) -> dict[str, list[Review]]:
-        index: dict[str, list[Review]] = defaultdict(list)
-        for review in self.repository.reviews:
-            for customer_id in dict.fromkeys(review.customers):
-                index[customer_id].append(review)
+        index = _grouped(self.repository.reviews, lambda r: r.customers)
         for reviews in index.values():
             reviews.sort(key=lambda r: (r.date or date.min, r.source.path))
         return index
 
     @cached_property
     def actions_by_customer(self) -> dict[str, list[Action]]:
-        index: dict[str, list[Action]] = defaultdict(list)
-        for action in self.repository.actions:
-            for customer_id in dict.fromkeys(action.customers):
-                index[customer_id].append(action)
-        return index
+        return _grouped(self.repository.actions, lambda a: a.customers)
 
     @cached_property
     def complaints_by_customer(self) -> dict[str, list[Complaint]]:
-        index: dict[str, list[Complaint]] = defaultdict(list)
-        for complaint in self.repository.complaints:
-            if complaint.customer:
-                index[complaint.customer].append(complaint)
-        return index
+        return _grouped(self.repository.complaints, lambda c: [c.customer])
 
     @cached_property
     def requirements_by_customer(self) -> dict[str, list[Requirements]]:
-        index: dict[str, list[Requirements]] = defaultdict(list)
-        for requirements in self.repository.requirements:
-            if requirements.customer:
-                index[requirements.customer].append(requirements)
-        return index
+        return _grouped(self.repository.requirements, lambda r: [r.customer])
 
     @cached_property
     def results_by_instrument(self) -> dict[str, list[Result]]:
-        index: dict[str, list[Result]] = defaultdict(list)
-        for result in self.repository.results:
-            if result.instrument:
-                index[result.instrument].append(result)
-        return index
+        return _grouped(self.repository.results, lambda r: [r.instrument])
 
     @cached_property
     def findings_by_path(self) -> dict[str, list[Finding]]:
-        index: dict[str, list[Finding]] = defaultdict(list)
-        for finding in self.findings:
-            index[finding.path].append(finding)
-        return index
+        return _grouped(self.findings, lambda f: [f.path])
 
     @cached_property
     def findings_by_rule(self) -> dict[str, list[Finding]]:
-        index: dict[str, list[Finding]] = defaultdict(list)
-        for finding in self.findings:
-            index[finding.rule].append(finding)
-        return index
+        return _grouped(self.findings, lambda f: [f.rule])
 
     @cached_property
     def family_of_prefix(self) -> dict[str, str]:
@@ -586,19 +561,11 @@ class Site:
 
     @cached_property
     def results_by_customer(self) -> dict[str, list[Result]]:
-        index: dict[str, list[Result]] = defaultdict(list)
-        for result in self.repository.results:
-            for customer_id in dict.fromkeys(result.customers):
-                index[customer_id].append(result)
-        return index
+        return _grouped(self.repository.results, lambda r: r.customers)
 
     @cached_property
     def results_by_tier(self) -> dict[str, list[Result]]:
-        index: dict[str, list[Result]] = defaultdict(list)
-        for result in self.repository.results:
-            if result.tier:
-                index[result.tier].append(result)
-        return index
+        return _grouped(self.repository.results, lambda r: [r.tier])
 
     def waivers_for(self, customer: Customer) -> list[Waiver]:
         subjects = {customer.id, *(r.id for r in customer.representatives)}
@@ -1977,3 +1944,16 @@ class Site:
              "## The same figures as a table", "",
              table(["Customer", *labels], table_rows, empty="No customers in the register."), ""]
         )  # fmt: skip
+
+
+T = TypeVar("T")
+
+
+def _grouped(records: Iterable[T], keys: Callable[[T], Iterable[str | None]]) -> dict[str, list[T]]:
+    """Records by each of their keys (a record under each distinct key once; empty keys skipped)."""
+    index: dict[str, list[T]] = defaultdict(list)
+    for record in records:
+        for key in dict.fromkeys(keys(record)):
+            if key:
+                index[key].append(record)
+    return index
