@@ -141,7 +141,7 @@ def counted_calendars(monkeypatch, tmp_path):
     forget()
 
 
-def _christmas() -> timedelta:
+def _christmas() -> float:
     return business_hours_between(at("2026-12-24T09:00:00+00:00"), at("2027-01-05T09:00:00+00:00"), ENGLAND)
 
 

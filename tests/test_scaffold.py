@@ -14,6 +14,7 @@ import select
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -213,7 +214,8 @@ def test_customer_is_valid_and_only_awaits_its_first_review_and_survey(repo, fla
             "escalation": ["alex-morgan", "jordan-lee", "olivia-reid"],  # counterpart, then the escalation path
         }
     else:
-        [representative] = customer["representatives"]  # type: ignore[misc]
+        representatives: list[dict[str, Any]] = customer["representatives"]  # type: ignore[assignment]
+        [representative] = representatives
         assert representative["authority"] == ["agree-requirements", "review-performance"]
         assert representative["since"] == representative["confirmed"] == "2026-11-23"
     # The file is sound and the new customer is onboarded today: nothing is due yet.

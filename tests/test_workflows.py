@@ -29,7 +29,7 @@ _TAG_COMMENT = re.compile(r"uses:\s*\S+\s+# v\d+\.\d+\.\d+\s*$")
 
 
 def _load(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(path.read_text())
+    data: dict[Any, Any] = yaml.safe_load(path.read_text())
     # YAML 1.1 reads the key `on` as true.
     data["on"] = data.pop(True, data.get("on"))
     return data
