@@ -247,6 +247,25 @@ BASE: dict[str, str] = {
 }
 
 
+#: A second customer on the standard tier, for group reviews and tier surveys.
+MEDTECH = dedent(
+    """
+    - id: medtech
+      name: MedTech
+      tier: standard
+      counterpart: alex-morgan
+      services:
+        - service: cloud-hosting
+          user_groups: [Platform Engineering]
+      representatives:
+        - id: eleanor-vance
+          name: Eleanor Vance
+          authority: [agree-requirements, review-performance]
+          since: 2025-01-10
+    """
+)
+
+
 def write_repo(root: Path, files: dict[str, str | bytes | None]) -> Path:
     """Write BASE with ``files`` laid over it (``None`` removes a file)."""
     merged: dict[str, str | bytes | None] = {**BASE, **files}

@@ -12,29 +12,12 @@ from checks.dates import Interval
 from checks.load import load
 from checks.policy import Policy
 
-from .conftest import AS_OF, BASE, dedent
+from .conftest import AS_OF, BASE, MEDTECH, dedent
 
 CUSTOMERS = BASE["registers/customers.yaml"]
 REVIEW = "reviews/2026/2026-11-10-retailco.md"
 RESULT = "surveys/results/2026/2026-Q3-retailco.md"
 ACTIONS = BASE["registers/actions.yaml"]
-
-MEDTECH = dedent(
-    """
-    - id: medtech
-      name: MedTech
-      tier: standard
-      counterpart: alex-morgan
-      services:
-        - service: cloud-hosting
-          user_groups: [Platform Engineering]
-      representatives:
-        - id: eleanor-vance
-          name: Eleanor Vance
-          authority: [agree-requirements, review-performance]
-          since: 2025-01-10
-    """
-)
 
 
 def matrix(root: Path, as_of: date = AS_OF) -> Coverage:

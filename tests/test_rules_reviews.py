@@ -6,30 +6,13 @@ from datetime import date
 
 import pytest
 
-from .conftest import BASE, check, dedent
+from .conftest import BASE, MEDTECH, check, dedent
 
 CUSTOMERS_PATH = "registers/customers.yaml"
 CUSTOMERS = BASE[CUSTOMERS_PATH]
 REVIEW = "reviews/2026/2026-11-10-retailco.md"
 PROCESS = "reviews/2026/2026-06-30-process-review.md"
 PROCEDURE = "procedures/business-relationship-management.md"
-
-MEDTECH = dedent(
-    """
-    - id: medtech
-      name: MedTech
-      tier: standard
-      counterpart: alex-morgan
-      services:
-        - service: cloud-hosting
-          user_groups: [Platform Engineering]
-      representatives:
-        - id: eleanor-vance
-          name: Eleanor Vance
-          authority: [agree-requirements, review-performance]
-          since: 2025-01-10
-    """
-)
 
 
 def line_of(text: str, needle: str, start: int = 0) -> int:

@@ -9,7 +9,7 @@ import pytest
 from checks.load import load
 from checks.rules.satisfaction import csat, nps
 
-from .conftest import BASE, check, dedent
+from .conftest import BASE, MEDTECH, check
 
 CUSTOMERS_PATH = "registers/customers.yaml"
 CUSTOMERS = BASE[CUSTOMERS_PATH]
@@ -18,23 +18,6 @@ CSV = "surveys/results/2026/2026-Q3-retailco.csv"
 PROCEDURE = "procedures/business-relationship-management.md"
 INSTRUMENT = "surveys/instruments/csat-quarterly.md"
 ACTIONS = BASE["registers/actions.yaml"]
-
-MEDTECH = dedent(
-    """
-    - id: medtech
-      name: MedTech
-      tier: standard
-      counterpart: alex-morgan
-      services:
-        - service: cloud-hosting
-          user_groups: [Platform Engineering]
-      representatives:
-        - id: eleanor-vance
-          name: Eleanor Vance
-          authority: [agree-requirements, review-performance]
-          since: 2025-01-10
-    """
-)
 
 
 def line_of(text: str, needle: str) -> int:

@@ -281,12 +281,16 @@ class Site:
                 index[instrument.id].append(instrument)
         return index
 
-    def person(self, here: str, person_id: str | None, with_role: bool = True) -> str:
-        key = ("person", here.rpartition("/")[0], person_id, with_role)
+    def _memo(self, make: Callable[..., str], here: str, *args: Any) -> str:
+        """``make(here, *args)``, once per folder: a link from a folder is the same on every page there."""
+        key = (make.__name__, here.rpartition("/")[0], *args)
         found = self._links.get(key)
         if found is None:
-            found = self._links[key] = self._person(here, person_id, with_role)
+            found = self._links[key] = make(here, *args)
         return found
+
+    def person(self, here: str, person_id: str | None, with_role: bool = True) -> str:
+        return self._memo(self._person, here, person_id, with_role)
 
     def _person(self, here: str, person_id: str | None, with_role: bool = True) -> str:
         """A person by id: name, role (and customer, for a representative), linked to the register."""
@@ -315,15 +319,7 @@ class Site:
         return label
 
     def customer_link(self, here: str, customer_id: str | None) -> str:
-        key = (
-            "customer_link",
-            here.rpartition("/")[0],
-            customer_id,
-        )
-        found = self._links.get(key)
-        if found is None:
-            found = self._links[key] = self._customer_link(here, customer_id)
-        return found
+        return self._memo(self._customer_link, here, customer_id)
 
     def _customer_link(self, here: str, customer_id: str | None) -> str:
         if not customer_id:
@@ -334,15 +330,7 @@ class Site:
         return self.to(here, self.customer_page[customer_id], self.say(customer.label))
 
     def service_link(self, here: str, service_id: str | None) -> str:
-        key = (
-            "service_link",
-            here.rpartition("/")[0],
-            service_id,
-        )
-        found = self._links.get(key)
-        if found is None:
-            found = self._links[key] = self._service_link(here, service_id)
-        return found
+        return self._memo(self._service_link, here, service_id)
 
     def _service_link(self, here: str, service_id: str | None) -> str:
         if not service_id:
@@ -353,15 +341,7 @@ class Site:
         return link(self.say(service.name or service_id), relative(here, f"registers/services.md#{anchor(service_id)}"))
 
     def action_link(self, here: str, action_id: str) -> str:
-        key = (
-            "action_link",
-            here.rpartition("/")[0],
-            action_id,
-        )
-        found = self._links.get(key)
-        if found is None:
-            found = self._links[key] = self._action_link(here, action_id)
-        return found
+        return self._memo(self._action_link, here, action_id)
 
     def _action_link(self, here: str, action_id: str) -> str:
         action = self.actions.get(action_id)
