@@ -1,9 +1,11 @@
-"""The pre-commit hook, for real: git repositories, `pre-commit try-repo`, and `pip install .`.
+"""The pre-commit hook, for real: git repositories, `pre-commit run`, and `pip install .`.
 
 An evidence repository is a separate git repository that uses this project's hook.
-``pre-commit try-repo`` clones the hook repository at a commit and installs it into a
-fresh virtualenv (from the package registry, as any user's machine would), then runs
-the hook in the evidence repository.
+Its ``.pre-commit-config.yaml`` names the hook repository at a commit; pre-commit clones
+it and installs it into a fresh virtualenv (from the package registry, as any user's
+machine would), then runs the hook in the evidence repository. pre-commit keeps that
+environment in its cache by repository and commit, so every test here shares the one
+environment built by the first (``try-repo`` would build a new one each time).
 
 The hook repository here is a snapshot of this project's working tree committed into
 its own temporary git repository, rather than this checkout itself: try-repo on a
@@ -63,7 +65,7 @@ def _commit_all(repository: Path) -> None:
     _git(repository, "commit", "--quiet", "--no-verify", "--message", "snapshot")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This project's hook and package, committed into a repository of their own."""
     snapshot = tmp_path_factory.mktemp("hook-repository")
@@ -79,31 +81,42 @@ def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return snapshot
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private pre-commit cache. try-repo builds the hook's virtualenv afresh each time (in
-    its own temporary store); an installed hook builds it once here."""
+    """A private pre-commit cache, shared by every test: the hook's virtualenv is built once."""
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
+def hook_config(hook_repository: Path, *args: str) -> str:
+    """An evidence repository's ``.pre-commit-config.yaml`` using the hook at the snapshot's commit."""
+    config = {"repos": [{"repo": hook_repository.as_uri(), "rev": _head(hook_repository), "hooks": [{"id": HOOK}]}]}
+    if args:
+        config["repos"][0]["hooks"][0]["args"] = list(args)
+    return yaml.safe_dump(config, sort_keys=False)
+
+
 @pytest.fixture
-def evidence(tmp_path: Path):
-    """``evidence(files)``: a git repository holding BASE with ``files`` laid over it."""
+def evidence(tmp_path: Path, hook_repository: Path):
+    """``evidence(files)``: a git repository holding BASE, with a config that uses the hook,
+    and ``files`` laid over it."""
 
     def build(files: dict[str, str | bytes | None] | None = None) -> Path:
-        root = write_repo(tmp_path / "evidence", files or {})
+        root = write_repo(
+            tmp_path / "evidence", {".pre-commit-config.yaml": hook_config(hook_repository), **(files or {})}
+        )
         _commit_all(root)
         return root
 
     return build
 
 
-def try_repo(
-    hook_repository: Path, home: Path, evidence_root: Path, *args: str, as_of: str | None = "2026-11-23"
+def run_hook(
+    home: Path, evidence_root: Path, *args: str, as_of: str | None = "2026-11-23"
 ) -> subprocess.CompletedProcess[str]:
+    """``pre-commit run`` of the hook as the evidence repository's committed config names it."""
     extra = {"BRM_AS_OF": as_of} if as_of else {}
     return subprocess.run(
-        [*PRE_COMMIT, "try-repo", str(hook_repository), HOOK, "--verbose", *(args or ("--all-files",))],
+        [*PRE_COMMIT, "run", HOOK, "--verbose", *(args or ("--all-files",))],
         cwd=evidence_root,
         env=_environment(home, **extra),
         capture_output=True,
@@ -112,16 +125,14 @@ def try_repo(
     )
 
 
-def test_a_clean_evidence_repository_passes(hook_repository: Path, pre_commit_home: Path, evidence) -> None:
-    result = try_repo(hook_repository, pre_commit_home, evidence())
+def test_a_clean_evidence_repository_passes(pre_commit_home: Path, evidence) -> None:
+    result = run_hook(pre_commit_home, evidence())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
     assert "0 errors, 0 warnings" in result.stdout  # the hook really ran the check
 
 
-def test_a_customer_without_a_representative_fails_with_rep001(
-    hook_repository: Path, pre_commit_home: Path, evidence
-) -> None:
+def test_a_customer_without_a_representative_fails_with_rep001(pre_commit_home: Path, evidence) -> None:
     customers = dedent(
         """
         - id: retailco
@@ -133,28 +144,24 @@ def test_a_customer_without_a_representative_fails_with_rep001(
               user_groups: [Platform Engineering]
         """
     )
-    result = try_repo(hook_repository, pre_commit_home, evidence({"registers/customers.yaml": customers}))
+    result = run_hook(pre_commit_home, evidence({"registers/customers.yaml": customers}))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Failed" in result.stdout
     assert "registers/customers.yaml:1:3: REP001 error" in result.stdout
 
 
-def test_brm_as_of_is_honoured(hook_repository: Path, pre_commit_home: Path, evidence) -> None:
+def test_brm_as_of_is_honoured(pre_commit_home: Path, evidence) -> None:
     # The clean repository above passes as of 2026-11-23. Its monthly review of
     # 2026-11-10 was due 2026-12-10; with the P14D grace it is an error after 2026-12-24.
-    late = try_repo(hook_repository, pre_commit_home, evidence(), as_of="2026-12-25")
+    late = run_hook(pre_commit_home, evidence(), as_of="2026-12-25")
     assert late.returncode == 1, late.stdout + late.stderr
     assert "REV001 error RetailCo: no performance review since 2026-11-10" in late.stdout
     assert "(as of 2026-12-25)" in late.stdout
 
 
-def test_installed_in_an_evidence_repository_it_blocks_and_passes_commits(
-    hook_repository: Path, pre_commit_home: Path, evidence
-) -> None:
+def test_installed_in_an_evidence_repository_it_blocks_and_passes_commits(pre_commit_home: Path, evidence) -> None:
     """As a team would use it: the hook in the evidence repository's own config, run by `git commit`."""
-    revision = _head(hook_repository)
-    config = f"repos:\n  - repo: {hook_repository.as_uri()}\n    rev: {revision}\n    hooks:\n      - id: {HOOK}\n"
-    root = evidence({".pre-commit-config.yaml": config})
+    root = evidence()
     environment = _environment(pre_commit_home, BRM_AS_OF="2026-11-23")
 
     def commit(message: str) -> tuple[int, str]:
