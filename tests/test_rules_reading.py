@@ -207,6 +207,45 @@ def test_brm005_sees_through_yaml_escapes(repo) -> None:
     assert only(root, "BRM005") == [("BRM005", "error", REVIEW, 12)]
 
 
+REGISTER_VALUES = [
+    ("customer name", "registers/customers.yaml", "  name: RetailCo", "  name: <img src=x onerror=alert(1)>", 2),
+    ("representative role", "registers/customers.yaml", "      role: Head of Platform Engineering",
+     '      role: "</title><script>alert(1)</script>"', 11),
+    ("person name", "registers/people.yaml", "  name: Priya Shah", '  name: "\\"><svg onload=alert(1)>"', 6),
+    ("action title", "registers/actions.yaml", "  title: Publish a monthly capacity report",
+     "  title: <iframe src=https://evil.example></iframe>", 2),
+    ("yaml escape", "registers/services.yaml", "  name: Cloud Hosting", '  name: "\\x3cscript>x()\\x3c/script>"', 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "line", "hostile", "at"), [c[1:] for c in REGISTER_VALUES],
+                         ids=[c[0] for c in REGISTER_VALUES])  # fmt: skip
+def test_brm005_unsafe_register_value(repo, path: str, line: str, hostile: str, at: int) -> None:
+    assert line in BASE[path]
+    root = repo({path: BASE[path].replace(line, hostile)})
+    findings = check(root, select=("BRM005",))
+    assert [(f.rule, f.path, f.line) for f in findings] == [("BRM005", path, at)]
+    assert "register value" in findings[0].message
+
+
+def test_brm005_unsafe_register_key(repo) -> None:
+    procedure = "procedures/business-relationship-management.md"
+    hostile = BASE[procedure].replace("    standard: {", '    "<svg onload=alert(1)>": {')
+    assert only(repo({procedure: hostile}), "BRM005") == [("BRM005", "error", procedure, 11)]
+
+
+def test_brm005_unsafe_file_name(repo) -> None:
+    name = "reviews/2026/2026-11-10 <img src=x onerror=alert(1)>.md"
+    findings = check(repo({name: BASE[REVIEW]}), select=("BRM005",))
+    assert [(f.rule, f.path) for f in findings] == [("BRM005", name)]
+    assert "name" in findings[0].message and "rename" in findings[0].message
+
+
+def test_brm005_plain_register_values_pass(repo) -> None:
+    people = PEOPLE.replace("Alex Morgan", "Alex <Morgan> & Co: on=call, scripts: data")
+    assert only(repo({"registers/people.yaml": people}), "BRM005") == []
+
+
 @pytest.mark.parametrize(
     "markdown",
     [

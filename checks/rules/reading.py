@@ -366,8 +366,9 @@ def unsafe_content(context: Context) -> Iterator[Breach]:
 
     Raw HTML that runs script (`<script>`, `on*=` event handlers, `<iframe>`,
     `<object>`, `<embed>`), or a `javascript:`, `vbscript:` or `data:` link, in the
-    Markdown of minutes, survey instruments and results, or procedures, or in their
-    front-matter.
+    Markdown of minutes, survey instruments and results, or procedures, in their
+    front-matter, in any value or key of a register (a name, a role, a title), or in
+    an evidence file's name.
 
     Why an auditor cares:
     The evidence site is opened by auditors and customers; minutes arrive by pull
@@ -379,12 +380,13 @@ def unsafe_content(context: Context) -> Iterator[Breach]:
     Remove the HTML and write plain Markdown; link to `https://` addresses only.
 
     Example:
-    Fails: `<img src=x onerror=alert(1)>`, `[report](javascript:alert(1))`.
+    Fails: `<img src=x onerror=alert(1)>`, `[report](javascript:alert(1))`,
+    `name: <svg onload=alert(1)>` in registers/customers.yaml.
     Passes: `![chart](charts/q3.png)`, `[report](https://reports.provider.example/q3)`.
     """
     for document in context.repository.documents:
-        if not document.path.endswith(".md"):
-            continue
+        if _maybe_unsafe(document.path):
+            yield from _scan(document, Body(document.path, 1), "in the file's name", "rename the file")
         if document.body:
             yield from _scan(document, Body(document.body, document.body_line))
         front = document.yaml_text or ""
@@ -393,7 +395,12 @@ def unsafe_content(context: Context) -> Iterator[Breach]:
             yield from _scan_values(document, document.data, ())
 
 
-def _scan(document: Document, body: Body) -> Iterator[Breach]:
+def _scan(
+    document: Document,
+    body: Body,
+    where: str = "in published Markdown",
+    fix: str = "remove the HTML and write plain Markdown, linking only to https:// addresses",
+) -> Iterator[Breach]:
     text = body.text
     if not _maybe_unsafe(text):
         return
@@ -402,21 +409,19 @@ def _scan(document: Document, body: Body) -> Iterator[Breach]:
             line = body.first_line + text.count("\n", 0, match.start())
             column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
             name = match.group(1).lower() if match.groups() else ""
-            yield Breach(
-                Location(document.path, line, column),
-                document.path,
-                f"{what.format(name)} in published Markdown: remove the HTML and write plain "
-                "Markdown, linking only to https:// addresses",
-            )
+            yield Breach(Location(document.path, line, column), document.path, f"{what.format(name)} {where}: {fix}")
 
 
 def _scan_values(document: Document, value: Any, path: tuple[str | int, ...]) -> Iterator[Breach]:
+    # A register is data, not Markdown: its values are to be plain text.
+    wording = () if document.path.endswith(".md") else ("in a register value", "remove the HTML, write plain text")
     if isinstance(value, dict):
         for key, item in value.items():
+            if isinstance(key, str) and _maybe_unsafe(key):
+                yield from _scan(document, Body(key, document.where(*path, key)[0]), *wording)
             yield from _scan_values(document, item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _scan_values(document, item, (*path, index))
     elif isinstance(value, str) and _maybe_unsafe(value):
-        line, _column = document.where(*path)
-        yield from _scan(document, Body(value, line))
+        yield from _scan(document, Body(value, document.where(*path)[0]), *wording)

@@ -10,6 +10,7 @@ date changes instead of adding another.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,6 +19,10 @@ import icalendar
 from ..coverage import Coverage
 from ..model import Repository
 from ..policy import Policy
+
+#: Markup characters shown as look-alikes in the calendar: its text is plain (RFC 5545 TEXT), yet some
+#: calendar clients have rendered a summary as HTML.
+_MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a"})
 
 REVIEW = "Performance review"
 PLANNED = "Planned review"
@@ -153,8 +158,21 @@ def events(repository: Repository, policy: Policy, coverage: Coverage) -> list[E
     return found
 
 
-def ics(found: list[Event], as_of: date, name: str = "BRM evidence: what is due") -> bytes:
-    """An RFC 5545 calendar of all-day events; stamped with the as-of date, so a build is reproducible."""
+def ics(
+    found: list[Event],
+    as_of: date,
+    name: str = "BRM evidence: what is due",
+    published: Callable[[str], str] = lambda text: text,
+) -> bytes:
+    """An RFC 5545 calendar of all-day events; stamped with the as-of date, so a build is reproducible.
+
+    Every text passes through ``published`` (the site withholds contact details there),
+    and markup characters become look-alikes: the calendar is plain text, never HTML.
+    """
+
+    def plain(value: str) -> str:
+        return published(value).translate(_MARKUP)
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//brm-evidence//auditor site//EN")
     calendar.add("version", "2.0")
@@ -168,10 +186,10 @@ def ics(found: list[Event], as_of: date, name: str = "BRM evidence: what is due"
         event.add("dtstamp", stamp)
         event.add("dtstart", found_event.when)
         event.add("dtend", found_event.when + timedelta(days=1))
-        event.add("summary", found_event.summary + overdue)
-        event.add("categories", [found_event.kind])
+        event.add("summary", plain(found_event.summary + overdue))
+        event.add("categories", [plain(found_event.kind)])
         event.add("transp", "TRANSPARENT")
         if found_event.path:
-            event.add("description", f"Evidence: {found_event.path}; as of {as_of}.")
+            event.add("description", plain(f"Evidence: {found_event.path}; as of {as_of}."))
         calendar.add_component(event)
     return calendar.to_ical()

@@ -173,8 +173,10 @@ class Site:
         self.policy = Policy.from_repository(self.repository)
         self.coverage: Coverage = coverage(self.repository, self.policy, self.as_of)
         phones = [p.phone for p in [*self.repository.staff, *self.repository.representatives] if p.phone]
-        self.say_raw = Redactor(evidence.publish_contacts, phones)
-        self.renderer = EvidenceRenderer(self.say_raw, self._repository_link)
+        #: Withholds contact details from everything published: the plugin applies it to every page
+        #: MkDocs writes; the site applies it to what it publishes itself (page paths, the calendar).
+        self.redact = Redactor(evidence.publish_contacts, phones)
+        self.renderer = EvidenceRenderer(evidence.publish_contacts, self._repository_link)
         self._said: dict[str, str] = {}  # names and titles repeat on thousands of pages
         self._links: dict[tuple[Any, ...], str] = {}  # a link from a folder to a record: the same on every page there
         self._assign_pages()
@@ -182,13 +184,13 @@ class Site:
     # ----------------------------------------------------------------- helpers
 
     def say(self, value: object) -> str:
-        """Evidence text, with contact details withheld, as escaped inline Markdown."""
+        """Evidence text as escaped inline Markdown (contact details are withheld from the built page)."""
         if value is None:
             return ""
         key = str(value)
         said = self._said.get(key)
         if said is None:
-            said = self._said[key] = text(self.say_raw(key))
+            said = self._said[key] = text(key)
         return said
 
     def _repository_link(self, path: str) -> str | None:
@@ -207,6 +209,9 @@ class Site:
             taken.add(candidate)
             return candidate
 
+        def slug(path: str, drop: str) -> str:
+            return _slug_path(self.redact(path), drop)  # a file name can hold an e-mail address
+
         for section in ("index.md", "findings.md", "clause-map.md", "calendar.md", "heatmap.md"):
             taken.add(section)
         for folder in ("customers", "registers", "minutes", "surveys", "procedures", "rules"):
@@ -215,17 +220,17 @@ class Site:
             taken.add(f"registers/{name}.md")
         self.review_page: dict[int, str] = {}
         for review in self.repository.reviews:
-            page = claim("minutes/" + _slug_path(review.source.path, "reviews/"))
+            page = claim("minutes/" + slug(review.source.path, "reviews/"))
             self.review_page[id(review)] = page
             self.page_of_path[review.source.path] = page
         self.instrument_page: dict[int, str] = {}
         for instrument in self.repository.instruments:
-            page = claim("surveys/instruments/" + _slug_path(instrument.source.path, "surveys/instruments/"))
+            page = claim("surveys/instruments/" + slug(instrument.source.path, "surveys/instruments/"))
             self.instrument_page[id(instrument)] = page
             self.page_of_path[instrument.source.path] = page
         self.result_page: dict[int, str] = {}
         for result in self.repository.results:
-            page = claim("surveys/results/" + _slug_path(result.source.path, "surveys/results/"))
+            page = claim("surveys/results/" + slug(result.source.path, "surveys/results/"))
             self.result_page[id(result)] = page
             self.page_of_path[result.source.path] = page
             if result.responses_file:
@@ -233,14 +238,14 @@ class Site:
                 self.page_of_path.setdefault(beside, page)
         self.procedure_page: dict[int, str] = {}
         for procedure in self.repository.procedures:
-            page = claim("procedures/" + _slug_path(procedure.source.path, "procedures/"))
+            page = claim("procedures/" + slug(procedure.source.path, "procedures/"))
             self.procedure_page[id(procedure)] = page
             self.page_of_path[procedure.source.path] = page
         self.customer_page: dict[str, str] = {}
         for customer in self.repository.customers:
             if customer.id is None or customer.id in self.customer_page:
                 continue
-            self.customer_page[customer.id] = claim(f"customers/{anchor(customer.id)}.md")
+            self.customer_page[customer.id] = claim(f"customers/{anchor(self.redact(customer.id))}.md")
         for document in self.repository.documents:
             path = document.path
             if path.startswith("registers/") and path not in self.page_of_path:
@@ -374,7 +379,7 @@ class Site:
         if value in self.complaints:
             return self.complaint_link(here, value)
         if value.lower().startswith(("http://", "https://")):
-            return external(self.say_raw(value))
+            return external(value)
         blob = self._repository_link(value) if value in self.repository.paths else None
         return external(blob, value) if blob else code(value)
 
@@ -428,15 +433,22 @@ class Site:
             if history.missing is not None:
                 lines.append(f"- {code(path)}: no git history ({history.missing}).")
                 continue
+            if not history.is_committed(path):
+                # Whatever the history of its path says: a file can be deleted, then written again.
+                built = f" ({code(history.head.short)})" if history.head else ""
+                lines.append(f"- {code(path)}: **not committed**: the file is not in the commit this site was "
+                             f"built from{built}, so no commit vouches for what this page shows.")  # fmt: skip
+                continue
             commit = history.last(path)
             if commit is None:
-                lines.append(f"- {code(path)}: not committed yet (no git history for this file).")
+                lines.append(f"- {code(path)}: committed, but no commit that changed it is in this clone's history.")
                 continue
             at = f"last changed in commit {code(commit.short)} on {commit.date} by {self.say(commit.author)}"
             url = history.link(self.evidence.repo_url, path, commit)
             view = f"; {external(url, 'view the file at this commit')}" if url else ""
             dirty = "; it has uncommitted changes in this build" if path in history.dirty else ""
-            lines.append(f"- {code(path)}: {at}{view}{dirty}.")
+            link = "; a symbolic link: the commit is the link's, not its content's" if path in history.links else ""
+            lines.append(f"- {code(path)}: {at}{view}{dirty}{link}.")
         if history.shallow and history.missing is None:
             lines.append("")
             lines.append(
@@ -522,7 +534,7 @@ class Site:
         return calendar.events(self.repository, self.policy, self.coverage)
 
     def calendar_ics(self) -> bytes:
-        return calendar.ics(self.events, self.as_of)
+        return calendar.ics(self.events, self.as_of, published=self.redact)
 
     def evidence_of(self, customer: Customer) -> Repository:
         """The reviews and results that name the customer (or its tier), as a repository of their own.
@@ -1645,7 +1657,7 @@ class Site:
         controlled = {k: v for k, v in procedure.raw.items() if k not in control_fields}
         settings = ""
         if controlled:
-            dumped = self.say_raw(yaml.safe_dump(controlled, sort_keys=False, allow_unicode=True, width=100))
+            dumped = yaml.safe_dump(controlled, sort_keys=False, allow_unicode=True, width=100)
             fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", dumped)), default=0) + 1)
             settings = "\n".join(
                 ["## Controlled settings", "",
@@ -1669,6 +1681,11 @@ class Site:
         customer = self.customers.get(finding.subject)
         if customer is not None and finding.subject in self.customer_page:
             return self.to(here, self.customer_page[finding.subject], where)
+        representative = self.people.get(finding.subject)
+        if isinstance(representative, Representative) and (representative.customer or "") in self.customer_page:
+            # A representative's row is on its customer's page.
+            shown = self.customer_page[representative.customer or ""]
+            return self.to(here, f"{shown}#{anchor(finding.subject)}", where)
         page = self.page_of_path.get(finding.path)
         if page is None:
             return where

@@ -14,14 +14,28 @@ Enabled in ``mkdocs.yml`` as ``brm`` (the ``mkdocs.plugins`` entry point):
 
 Findings never fail the build: they are pages of the site. Evidence is read by our
 own strict reader (``checks.load``), never by MkDocs.
+
+Everything the adapter hands MkDocs that comes from evidence is safe as it stands:
+
+* **Titles.** Material prints a navigation title raw, and a page title either raw
+  (``page.meta.title``: the ``<title>``, the header, the search index) or through
+  Jinja's ``striptags``, which *un-escapes* it (``&lt;/title&gt;`` becomes a real
+  ``</title>``). So navigation titles are handed over HTML-escaped, and every generated
+  page gets ``meta.title`` set, so ``striptags`` is never applied to it: its navigation
+  title, or else the text MkDocs took from its ``h1`` (which it keeps HTML-escaped).
+* **Contact details.** The site's one ``Redactor`` is applied where every sink meets:
+  each page's HTML before it is indexed for search (with its title and table of
+  contents), each page and template (404, sitemap) as written, the calendar, and the
+  page paths made from file names.
 """
 
 from __future__ import annotations
 
 import gc
+import html
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -89,6 +103,7 @@ class BrmPlugin(BasePlugin[BrmConfig]):
             )
             nav = site.navigation()
             in_nav = set(_pages_of(nav))
+            self.redact = site.redact
             generated: dict[str, str | bytes] = {**site.pages(), "calendar.ics": site.calendar_ics()}
         # The evidence lives as long as the build: spare MkDocs' own collections walking it.
         gc.freeze()
@@ -99,7 +114,8 @@ class BrmPlugin(BasePlugin[BrmConfig]):
             # Pages reached from an index page are not in the menu: say so, or MkDocs lists them all.
             inclusion = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=content, inclusion=inclusion))
-        config.nav = nav
+        self.generated = set(generated)
+        config.nav = self._titled(nav)
         counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
         log.info(
             "brm: %d evidence files as of %s: %d errors, %d warnings, %d waived (shown on the findings page)",
@@ -111,15 +127,43 @@ class BrmPlugin(BasePlugin[BrmConfig]):
         )
         return files
 
+    def _titled(self, nav: Any) -> Any:
+        """The menu with every title as HTML-escaped text, contact details withheld."""
+        if isinstance(nav, dict):
+            return {self._title(title): self._titled(value) for title, value in nav.items()}
+        if isinstance(nav, list):
+            return [self._titled(item) for item in nav]
+        return nav
+
+    def _title(self, plain: str) -> str:
+        return html.escape(self.redact(plain), quote=True)
+
+    def on_page_content(self, content: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str | None:
+        if page.file.src_uri in self.generated:
+            # page.title is the (escaped) navigation title, or MkDocs' escaped text of the h1.
+            page.meta["title"] = self.redact(page.title or "")
+        _redact_toc(page.toc, self.redact)
+        return self.redact(content)
+
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str | None:
         # Material's search dialog has no accessible name (axe: aria-dialog-name, serious).
-        return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+        output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+        return self.redact(output)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
+        return self.redact(output_content)  # 404.html and sitemap.xml carry the menu and the page paths
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in EVIDENCE_FOLDERS:
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
+
+
+def _redact_toc(items: Any, redact: Callable[[str], str]) -> None:
+    for item in items:
+        item.title = redact(item.title)
+        _redact_toc(item.children, redact)
 
 
 def _pages_of(nav: Any) -> list[str]:

@@ -36,9 +36,18 @@ class History:
     missing: str | None = None
     shallow: bool = False
     dirty: frozenset[str] = frozenset()
+    #: The paths in HEAD's tree (``None``: not asked). A file outside it is not committed, whatever
+    #: the history of its path says (a file deleted, then written again and never committed).
+    committed: frozenset[str] | None = None
+    #: The committed paths that are symbolic links: their last commit is the link's, not the content's.
+    links: frozenset[str] = frozenset()
+
+    def is_committed(self, path: str) -> bool:
+        return path in self.files if self.committed is None else path in self.committed
 
     def last(self, path: str) -> Commit | None:
-        return self.files.get(path)
+        """The last commit that changed a committed file; ``None`` for a file not in HEAD."""
+        return self.files.get(path) if self.is_committed(path) else None
 
     def link(self, repo_url: str | None, path: str, commit: Commit | None = None) -> str | None:
         """The file at a commit on the forge (GitHub and GitLab share the blob URL form)."""
@@ -97,6 +106,16 @@ def read_history(root: Path) -> History:
                 history.head = Commit(*fields)
     if history.head is None:
         return History(prefix=prefix, missing="no commits yet")
+    tree = _git(root, "ls-tree", "-r", "-z", "HEAD")
+    if tree is not None and tree.returncode == 0:
+        committed, links = set(), set()
+        for entry in tree.stdout.split("\x00"):
+            mode, _, path = entry.partition("\t")
+            if path:
+                committed.add(path)
+                if mode.startswith("120000"):
+                    links.add(path)
+        history.committed, history.links = frozenset(committed), frozenset(links)
     status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
     if status is not None and status.returncode == 0:
         dirty = set()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
 import cmarkgfm
@@ -35,16 +36,66 @@ DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "
 
 _EXTENSIONS = ["table", "strikethrough", "autolink"]
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-#: Something that may be a phone number: digits with spaces, dots, dashes or brackets between.
-_PHONE_LIKE = re.compile(r"\+?\(?\d[\d\s().-]{4,}\d")
-_DIGITS_RUN = re.compile(r"\d[\d\s().-]{4,}\d")
+
+#: The "@" of an e-mail address, however a page, a link or an entity spells it.
+_AT = re.compile(r"@|%40|&#0*64;|&#x0*40;|&commat;|\uff20|\ufe6b", re.IGNORECASE)
+#: The local part, matched backwards from the "@" (on the reversed text), and the domain after it.
+_LOCAL = re.compile(r"[\w.%+-]+")
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+#: Between the digits of a phone number: spaces (a no-break space too, as HTML writes it), dots,
+#: dashes, slashes, brackets.
+_PHONE_GAP = r"(?:[\s()./-]|&nbsp;|&#0*160;|&#x0*a0;)"
+_PHONE_LIKE = re.compile(rf"\+?\(?\d(?:\d|{_PHONE_GAP}){{4,}}\d", re.IGNORECASE)
+_ENTITY = re.compile(r"&[#\w]+;")
+_DIGIT_OR_ENTITY = re.compile(r"&[#\w]+;|\d")
+_NOT_DIGIT = re.compile(r"\D")
 _MIN_DIGITS = 6
 _TAIL = 9
+#: Digits a number may carry before the known ones: a country code and a trunk zero ("+44 (0)").
+_PREFIX = 4
 EMAIL_WITHHELD = "[e-mail withheld]"
 PHONE_WITHHELD = "[phone withheld]"
+
+
+def _digits(run: str) -> str:
+    """The digits of a phone-like run, as ASCII (a number may be written in any script's digits)."""
+    digits = _NOT_DIGIT.sub("", _ENTITY.sub("", run))
+    return digits if digits.isascii() else "".join(str(int(d)) for d in digits)
+
+
+def withhold_emails(text: str) -> str:
+    r"""Every e-mail address in ``text`` replaced, in time linear in its length.
+
+    A regular expression that starts a match at every character (``[\w.]+@...``) tries
+    the whole run of local-part characters again from each of them: quadratic on a long
+    run without a valid domain (``'a.' * 100000 + '@b'``). Instead each "@" is found
+    once, and the local part is read backwards from it (never past the previous "@")
+    and the domain forwards (never past the next): every character is read a bounded
+    number of times.
+    """
+    found = [at.span() for at in _AT.finditer(text)]
+    if not found:
+        return text
+    backwards = text[::-1]
+    size = len(text)
+    pieces: list[str] = []
+    kept = 0  # text[:kept] is in pieces
+    bound = 0  # the local part never reaches back past here
+    for index, (start, end) in enumerate(found):
+        if start < kept:
+            continue  # inside an address already withheld
+        following = found[index + 1][0] if index + 1 < len(found) else size
+        local = _LOCAL.match(backwards, size - start, size - bound)
+        domain = _DOMAIN.match(text, end, following)
+        bound = end
+        if local is None or domain is None:
+            continue
+        pieces += [text[kept : size - local.end()], EMAIL_WITHHELD]
+        kept = bound = domain.end()
+    pieces.append(text[kept:])
+    return "".join(pieces)
 
 
 class Redactor:
@@ -52,12 +103,17 @@ class Redactor:
 
     Unless contacts are published, every e-mail address (of anyone: a representative
     can be named in prose) and every phone number the registers hold, however it is
-    spaced, is replaced before the text is rendered.
+    spaced or written (``+44 20 7946 0101``, ``020/7946/0101``, ``(20) 7946-0101``),
+    is replaced. It reads plain text and HTML alike (an "@" written ``%40`` in a link or
+    ``&#64;``, a no-break space written ``&nbsp;``), so it is applied once, to what is
+    published: every page as MkDocs writes it, the search index's text, the calendar,
+    and the paths of pages made from file names.
     """
 
     def __init__(self, publish_contacts: bool, phones: Iterable[str] = ()) -> None:
         self.publish_contacts = publish_contacts
-        digits = {re.sub(r"\D", "", p) for p in phones if p}
+        # The numbers inside each register value: "+44 20 7946 0101 (mobile)" holds one.
+        digits = {_digits(run.group()) for phone in phones if phone for run in _PHONE_LIKE.finditer(phone)}
         self._phones = {d for d in digits if len(d) >= _MIN_DIGITS}
         # A number written without its country code still ends with the same subscriber digits.
         self._tails = {d[-_TAIL:] for d in self._phones if len(d) >= _TAIL}
@@ -66,21 +122,43 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if self.publish_contacts or not text:
             return text
-        if "@" in text:
-            text = _EMAIL.sub(EMAIL_WITHHELD, text)
-        if self._phones and _DIGITS_RUN.search(text):
+        text = withhold_emails(text)
+        if self._phones:
             text = _PHONE_LIKE.sub(self._phone, text)
         return text
 
     def _phone(self, match: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", match.group())
-        # Anywhere in the run: a phone number can sit next to a date or another number.
+        """The run with each known number in it withheld, and the dates or numbers beside it kept."""
+        run = match.group()
+        positions = [m.start() for m in _DIGIT_OR_ENTITY.finditer(run) if m.group().isdigit()]
+        digits = _digits(run)
+        pieces, kept, index = [], 0, 0
+        while index < len(digits):
+            length = self._known_at(digits, index)
+            if length is None:
+                index += 1
+                continue
+            # The number's whole digit groups, and its country or trunk prefix ("+44 (0)").
+            start = max(kept, 0 if index <= _PREFIX else positions[index])
+            while start > kept and run[start - 1].isdigit():
+                start -= 1
+            if start > kept and run[start - 1] in "+(":
+                start -= 1
+            end = positions[index + length - 1] + 1
+            while end < len(run) and run[end].isdigit():
+                end += 1
+            pieces += [run[kept:start], PHONE_WITHHELD]
+            kept = end
+            index = bisect_left(positions, end)
+        return "".join([*pieces, run[kept:]]) if pieces else run
+
+    def _known_at(self, digits: str, index: int) -> int | None:
+        """The length of a known number (or its subscriber digits) starting at ``digits[index]``."""
         for length in self._lengths:
-            for start in range(len(digits) - length + 1):
-                window = digits[start : start + length]
-                if window in self._phones or (length == _TAIL and window in self._tails):
-                    return PHONE_WITHHELD
-        return match.group()
+            window = digits[index : index + length]
+            if len(window) == length and (window in self._phones or (length == _TAIL and window in self._tails)):
+                return length
+        return None
 
 
 class EvidenceRenderer:
@@ -93,14 +171,13 @@ class EvidenceRenderer:
 
     def __init__(
         self,
-        redact: Redactor,
+        publish_contacts: bool = False,
         repository_link: Callable[[str], str | None] = lambda _path: None,
         heading_shift: int = 2,
     ) -> None:
-        self.redact = redact
         self.repository_link = repository_link
         self.heading_shift = heading_shift
-        schemes = {"http", "https"} | ({"mailto"} if redact.publish_contacts else set())
+        schemes = {"http", "https"} | ({"mailto"} if publish_contacts else set())
         self._document = ""
         self._cleaner = nh3.Cleaner(
             tags=set(TAGS),
@@ -115,9 +192,7 @@ class EvidenceRenderer:
     def render(self, text: str, path: str) -> str:
         """HTML of one evidence body; ``path`` is the document's repository path."""
         # Raw HTML is passed on (UNSAFE) for nh3 to judge, tag by tag: the one sanitiser.
-        html = cmarkgfm.markdown_to_html_with_extensions(
-            self.redact(text), options=Options.CMARK_OPT_UNSAFE, extensions=_EXTENSIONS
-        )
+        html = cmarkgfm.markdown_to_html_with_extensions(text, options=Options.CMARK_OPT_UNSAFE, extensions=_EXTENSIONS)
         if self.heading_shift:
             html = _HEADING.sub(self._shift, html)
         self._document = path
