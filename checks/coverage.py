@@ -3,7 +3,9 @@
 The one computation of "when was it last done, when is it next due" that the rules
 (REV001, REV004, SAT001), ``brm status`` and the auditor site all read, so a date the
 checks judge by is the date the status table and the site show. Pure functions of
-(repository, policy, as-of date): no I/O, no ``date.today()``.
+(repository, policy, as-of date): no I/O, no ``date.today()``. :func:`coverage` sees
+the evidence as it stood at the as-of date (:meth:`Repository.as_of`): an action
+raised later is not open at it, one closed later still is.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ OVERDUE = "overdue"
 NOT_PLANNED = "not planned"  # no interval defined: nothing is due
 
 PROCESS_REVIEW = "process-review"
+
+#: Survey methods run at planned intervals: only their results satisfy a survey
+#: interval (SAT001). A `post-incident` survey follows an event, not the plan.
+PERIODIC_METHODS = frozenset({"csat", "nps", "interview"})
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,17 @@ def results_covering(repository: Repository, customer: Customer, as_of: date) ->
     return sorted(found, key=lambda r: (r.sent or date.min, r.source.path))
 
 
+def is_periodic(repository: Repository, result: Result) -> bool:
+    """A result of a planned survey: its instrument's method is periodic.
+
+    A result whose instrument is unknown (BRM003) or names no method (BRM002) counts,
+    so that one broken reference is one finding, not a cascade of overdue surveys.
+    """
+    instrument = repository.instrument_of(result)
+    method = instrument.method if instrument is not None else None
+    return method is None or method in PERIODIC_METHODS
+
+
 def _review_order(review: Review) -> tuple[date, str]:
     return review.date or date.min, review.source.path
 
@@ -191,7 +208,7 @@ class _Index:
         self.results_by_customer: dict[str, list[Result]] = {}
         self.results_by_tier: dict[str, list[Result]] = {}
         for result in repository.results:
-            if result.sent is None or result.sent > as_of:
+            if result.sent is None or result.sent > as_of or not is_periodic(repository, result):
                 continue
             for customer_id in dict.fromkeys(result.customers):
                 self.results_by_customer.setdefault(customer_id, []).append(result)
@@ -218,7 +235,9 @@ class _Index:
 def customer_coverage(
     repository: Repository, policy: Policy, as_of: date, customer: Customer, index: _Index | None = None
 ) -> CustomerCoverage:
-    index = index or _Index(repository, as_of)
+    if index is None:
+        repository = repository.as_of(as_of, policy.zone)
+        index = _Index(repository, as_of)
     customer_id = customer.id or ""
     reviews = sorted(index.reviews.get(customer_id, []), key=_review_order) if customer.id else []
     last_review = _last(reviews)
@@ -249,7 +268,8 @@ def customer_coverage(
 
 
 def coverage(repository: Repository, policy: Policy, as_of: date) -> Coverage:
-    """Every customer's coverage, in register order, and the process review's."""
+    """Every customer's coverage, in register order, and the process review's, as the evidence stood at ``as_of``."""
+    repository = repository.as_of(as_of, policy.zone)
     last_process_review = _last(process_reviews(repository, as_of))
     index = _Index(repository, as_of)
     return Coverage(

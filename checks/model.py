@@ -8,10 +8,11 @@ so any later finding can point at a line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .dates import Interval, parse_date, parse_instant
 from .findings import Location
@@ -26,14 +27,28 @@ class Source:
 
     document: Document
     json_path: JsonPath = ()
+    #: For a record seen as of a date (:meth:`Repository.as_of`) whose lists lost entries
+    #: that did not exist yet: list path -> the original index of each entry kept, so a
+    #: finding still points at the line the entry stands on.
+    renumbered: dict[tuple[str | int, ...], tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
         return self.document.path
 
     def at(self, *fields: str | int) -> Location:
+        if self.renumbered:
+            fields = self._original(fields)
         line, column = self.document.where(*self.json_path, *fields)
         return Location(self.document.path, line, column)
+
+    def _original(self, fields: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        mapped = list(fields)
+        for depth, part in enumerate(fields):
+            kept = self.renumbered.get(fields[:depth]) if isinstance(part, int) else None
+            if kept is not None and 0 <= int(part) < len(kept):
+                mapped[depth] = kept[int(part)]
+        return tuple(mapped)
 
 
 def _text(raw: dict[str, Any], key: str) -> str | None:
@@ -261,6 +276,8 @@ class Kpi:
     target: str | None
     actual: str | None
     met: bool | None
+    actions: list[str] = field(default_factory=list)  # tracker actions that address a missed target
+    index: int = 0
 
 
 @dataclass
@@ -292,8 +309,15 @@ class Review(Record):
             attendees=_texts(raw, "attendees"),
             report=_text(raw, "report"),
             kpis=[
-                Kpi(_text(k, "name"), _str(k.get("target")), _str(k.get("actual")), _bool(k.get("met")))
-                for _, k in _mappings(raw, "kpis")
+                Kpi(
+                    _text(k, "name"),
+                    _str(k.get("target")),
+                    _str(k.get("actual")),
+                    _bool(k.get("met")),
+                    _texts(k, "actions"),
+                    i,
+                )
+                for i, k in _mappings(raw, "kpis")
             ],
             decisions=_texts(raw, "decisions"),
             actions=_texts(raw, "actions"),
@@ -342,6 +366,7 @@ class Instrument(Record):
 class Result(Record):
     instrument: str | None = None
     instrument_version: str | None = None
+    incident: str | None = None  # for a post-incident survey: the incident it follows (an id or a URL)
     customers: list[str] = field(default_factory=list)
     tier: str | None = None
     period: str | None = None
@@ -371,6 +396,7 @@ class Result(Record):
             raw,
             instrument=_text(raw, "instrument"),
             instrument_version=_text(raw, "instrument_version"),
+            incident=_text(raw, "incident"),
             customers=_texts(raw, "customers"),
             tier=_text(raw, "tier"),
             period=str(raw["period"]) if isinstance(raw.get("period"), (str, int)) else None,
@@ -541,6 +567,9 @@ class Repository:
     #: "services", or "review", "survey-instrument" ...): references into an incomplete
     #: kind are not judged, so one BRM001 does not cascade into dozens of findings.
     incomplete: set[str] = field(default_factory=set)
+    #: Set on a view made by :meth:`as_of`: the day it shows, and the whole evidence.
+    seen_as_of: date | None = None
+    whole: Repository | None = field(default=None, repr=False)
 
     @property
     def representatives(self) -> list[Representative]:
@@ -564,3 +593,147 @@ class Repository:
 
     def procedure(self, procedure_id: str) -> Procedure | None:
         return next((p for p in self.procedures if p.id == procedure_id), None)
+
+    def instrument_of(self, result: Result) -> Instrument | None:
+        """The instrument a result used: the version it names, else any version of that id."""
+        matching = [i for i in self.instruments if i.id == result.instrument]
+        exact = [i for i in matching if i.version == result.instrument_version]
+        return next(iter(exact or matching), None)
+
+    def as_of(self, day: date, zone: tzinfo | None = None) -> Repository:
+        """The evidence as it stood at the end of ``day``: what an auditor on that day would have seen.
+
+        A record dated after ``day`` did not exist yet: a review held, a result sent, an
+        action raised, a complaint received or a waiver approved later is left out, and
+        so is a reference to an action raised later. A later date inside a record had
+        not happened yet: an action closed later was still open, a complaint
+        acknowledged, escalated or resolved later was not (its feedback came later
+        too). Instants are placed on a day in ``zone`` (the procedure's time zone; their
+        own offset without one). Registers edited in place (people, services,
+        customers and their representatives, requirements, procedures) keep no
+        history here: they are shown as they stand. Records are shared, not copied,
+        where nothing changed; the view of a view is made from the whole evidence.
+        """
+        whole = self.whole or self
+        if self.seen_as_of == day:
+            return self
+        seen = _AsOf(day, zone)
+        actions = [a for a in whole.actions if not seen.later(a.raised)]
+        seen.later_actions = {a.id for a in whole.actions if a.id is not None} - {a.id for a in actions}
+        return replace(
+            whole,
+            reviews=[r for r in (seen.review(r) for r in whole.reviews) if r is not None],
+            results=[r for r in (seen.result(r) for r in whole.results) if r is not None],
+            actions=[seen.action(a) for a in actions],
+            complaints=[c for c in (seen.complaint(c) for c in whole.complaints) if c is not None],
+            waivers=[w for w in whole.waivers if not seen.later(w.approved)],
+            seen_as_of=day,
+            whole=whole,
+        )
+
+
+_Built = TypeVar("_Built", bound=Record)
+Renumbered = dict[tuple[str | int, ...], tuple[int, ...]]
+
+#: Action states that end with a `closed` date.
+CLOSED_STATES = ("done", "cancelled")
+#: Complaint stages that come after its resolution.
+AFTER_RESOLUTION = ("feedback", "closed")
+
+
+class _AsOf:
+    """How one record looked at the end of a day (see :meth:`Repository.as_of`)."""
+
+    def __init__(self, day: date, zone: tzinfo | None) -> None:
+        self.day = day
+        self.zone = zone
+        self.later_actions: set[str] = set()
+
+    def later(self, when: date | None) -> bool:
+        return when is not None and when > self.day
+
+    def day_of(self, value: object) -> date | None:
+        """The day of an instant in the procedure's time zone (of a plain date, that date)."""
+        moment = parse_instant(value)
+        if moment is None:
+            return parse_date(value)
+        if self.zone is not None:
+            try:
+                return moment.astimezone(self.zone).date()
+            except (OverflowError, ValueError):
+                pass  # at the edge of the calendar: its own offset's day
+        return moment.date()
+
+    def without_later_actions(self, raw: dict[str, Any], at: tuple[str | int, ...], renumbered: Renumbered) -> None:
+        """Drop ids of actions raised after the day from the list ``raw[at[-1]]``, in place."""
+        key = at[-1]
+        value = raw.get(str(key))
+        if not isinstance(value, list) or not any(v in self.later_actions for v in value if isinstance(v, str)):
+            return
+        kept = tuple(i for i, v in enumerate(value) if not (isinstance(v, str) and v in self.later_actions))
+        raw[str(key)] = [value[i] for i in kept]
+        renumbered[at] = kept
+
+    def review(self, review: Review) -> Review | None:
+        if self.later(review.date):
+            return None
+        raw, renumbered = dict(review.raw), Renumbered()
+        self.without_later_actions(raw, ("actions",), renumbered)
+        kpis = raw.get("kpis")
+        if isinstance(kpis, list):
+            seen_kpis = list(kpis)
+            for index, kpi in enumerate(kpis):
+                if isinstance(kpi, dict):
+                    seen_kpis[index] = dict(kpi)
+                    self.without_later_actions(seen_kpis[index], ("kpis", index, "actions"), renumbered)
+            raw["kpis"] = seen_kpis
+        return _rebuilt(review, raw, renumbered) if renumbered else review
+
+    def result(self, result: Result) -> Result | None:
+        if self.later(result.sent):
+            return None
+        raw, renumbered = dict(result.raw), Renumbered()
+        self.without_later_actions(raw, ("actions",), renumbered)
+        if not renumbered:
+            return result
+        seen = _rebuilt(result, raw, renumbered)
+        seen.response_scores, seen.responses_problem = result.response_scores, result.responses_problem
+        return seen
+
+    def action(self, action: Action) -> Action:
+        if not (action.status in CLOSED_STATES and self.later(action.closed)):
+            return action
+        raw = {k: v for k, v in action.raw.items() if k not in ("closed", "evidence")}
+        raw["status"] = "open"
+        return _rebuilt(action, raw, Renumbered())
+
+    def complaint(self, complaint: Complaint) -> Complaint | None:
+        raw, renumbered = dict(complaint.raw), Renumbered()
+        if self.later(self.day_of(raw.get("received"))):
+            return None
+        if self.later(self.day_of(raw.get("acknowledged"))):
+            del raw["acknowledged"]
+        escalations = raw.get("escalations")
+        if isinstance(escalations, list):
+            kept = tuple(
+                i
+                for i, e in enumerate(escalations)
+                if not (isinstance(e, dict) and self.later(self.day_of(e.get("at"))))
+            )
+            if len(kept) < len(escalations):
+                raw["escalations"] = [escalations[i] for i in kept]
+                renumbered[("escalations",)] = kept
+        if self.later(self.day_of(raw.get("resolved"))):
+            del raw["resolved"]
+            raw.pop("feedback", None)
+            if raw.get("stage") in AFTER_RESOLUTION:
+                del raw["stage"]  # it stood at some stage before its resolution
+        self.without_later_actions(raw, ("actions",), renumbered)
+        changed = renumbered or any(key not in raw for key in complaint.raw)
+        return _rebuilt(complaint, raw, renumbered) if changed else complaint
+
+
+def _rebuilt(record: _Built, raw: dict[str, Any], renumbered: Renumbered) -> _Built:
+    # Every record type has a `build`; the base class declares none (their signatures differ).
+    build: Callable[[Source, dict[str, Any]], _Built] = getattr(type(record), "build")  # noqa: B009
+    return build(Source(record.source.document, record.source.json_path, renumbered), raw)

@@ -2,15 +2,20 @@
 
 The BRM procedure's ``policy`` block, the complaint procedure's business hours and
 targets: the document and the automation can never disagree, because the document
-is the configuration. Anything missing falls back to a default stated here once,
-and PRO001 reports that the procedure (or its policy section) is missing.
+is the configuration. A setting some check cannot judge without (a tier's review or
+survey interval, the satisfaction targets, the complaint targets) has no default:
+it is ``None``, the check that needs it is silent, and PRO003 reports the gap. Other
+settings fall back to a default stated here once, and PRO001 reports that the
+procedure (or its policy section) is missing.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .dates import Interval
 from .model import Procedure, Repository
@@ -25,8 +30,6 @@ _DEFAULTS = {
     "representative_confirmation": "P1Y",
     "requirements_confirmation": "P1Y",
     "process_review_interval": "P1Y",
-    "acknowledgement": "PT4H",
-    "resolution_target": "P10D",
 }
 
 SEVERITY_CHOICES = ("error", "warning", "cadence", "off")
@@ -73,7 +76,8 @@ def _time(value: object, default: time) -> time:
 def _business_hours(raw: object) -> BusinessHours:
     if not isinstance(raw, dict):
         return BusinessHours()
-    days = tuple(_DAYS[d] for d in raw.get("days", []) if isinstance(d, str) and d in _DAYS)
+    listed = raw.get("days")
+    days = tuple(_DAYS[d] for d in listed if isinstance(d, str) and d in _DAYS) if isinstance(listed, list) else ()
     holidays = raw.get("holidays")
     subdivision = raw.get("subdivision")
     timezone = raw.get("timezone")
@@ -102,8 +106,8 @@ class Policy:
         default_factory=lambda: _interval(None, _DEFAULTS["process_review_interval"])
     )
     severity: dict[str, str] = field(default_factory=dict)
-    acknowledgement: Interval = field(default_factory=lambda: _interval(None, _DEFAULTS["acknowledgement"]))
-    resolution_target: Interval = field(default_factory=lambda: _interval(None, _DEFAULTS["resolution_target"]))
+    acknowledgement: Interval | None = None  # None: CMP001 cannot judge (PRO003)
+    resolution_target: Interval | None = None  # None: CMP002 cannot judge (PRO003)
     business_hours: BusinessHours = field(default_factory=BusinessHours)
     escalation_path: tuple[str, ...] = ()
     #: Where the policy came from, for messages (the BRM procedure's path).
@@ -120,17 +124,15 @@ class Policy:
                 Interval.parse(spec.get("review_interval")),
                 Interval.parse(spec.get("survey_interval")),
             )
-            for name, spec in (raw.get("tiers") or {}).items()
+            for name, spec in _mapping(raw, "tiers").items()
             if isinstance(name, str) and isinstance(spec, dict)
         }
         targets = {
             k: float(v)
-            for k, v in (raw.get("satisfaction_targets") or {}).items()
-            if isinstance(v, (int, float)) and not isinstance(v, bool)
+            for k, v in _mapping(raw, "satisfaction_targets").items()
+            if isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
         }
-        severity = {
-            k: v for k, v in (raw.get("severity") or {}).items() if isinstance(k, str) and v in SEVERITY_CHOICES
-        }
+        severity = {k: v for k, v in _mapping(raw, "severity").items() if isinstance(k, str) and v in SEVERITY_CHOICES}
         handling: dict[str, Any] = complaints.raw if complaints is not None else {}
         path = handling.get("escalation_path")
         return cls(
@@ -145,8 +147,8 @@ class Policy:
             ),
             process_review_interval=_interval(raw.get("process_review_interval"), _DEFAULTS["process_review_interval"]),
             severity=severity,
-            acknowledgement=_interval(handling.get("acknowledgement"), _DEFAULTS["acknowledgement"]),
-            resolution_target=_interval(handling.get("resolution_target"), _DEFAULTS["resolution_target"]),
+            acknowledgement=Interval.parse(handling.get("acknowledgement")),
+            resolution_target=Interval.parse(handling.get("resolution_target")),
             business_hours=_business_hours(handling.get("business_hours")),
             escalation_path=tuple(p for p in path if isinstance(p, str)) if isinstance(path, list) else (),
             source=brm.source.path if brm is not None else cls.source,
@@ -163,9 +165,23 @@ class Policy:
         spec = self.tiers.get(tier or "")
         return spec.survey_interval if spec else None
 
+    @property
+    def zone(self) -> tzinfo | None:
+        """The procedure's time zone, in which an instant falls on a day; None if no such zone exists."""
+        try:
+            return ZoneInfo(self.business_hours.timezone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            return None
+
     def is_late(self, due: date, as_of: date) -> bool:
         """Past due and past grace: a cadence finding becomes an error."""
         return as_of > self.grace.after(due)
+
+
+def _mapping(raw: dict[str, Any], key: str) -> dict[Any, Any]:
+    """A block of the policy, or empty where it is not a mapping (BRM002 reports that)."""
+    value = raw.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _policy_block(procedure: Procedure | None) -> dict[str, Any]:

@@ -1,12 +1,15 @@
-"""PRO001-PRO002 and COM001: the required procedures exist, are controlled and say enough."""
+"""PRO001-PRO003 and COM001: the required procedures exist, are controlled and say enough."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
-from .conftest import BASE, brm, check
+from checks.rules.procedures import UNJUDGEABLE
+
+from .conftest import BASE, MEDTECH, brm, check, write_repo
 
 BRM = "procedures/business-relationship-management.md"
 COMPLAINTS = "procedures/complaint-handling.md"
@@ -57,9 +60,9 @@ PRO001_CASES = [
         [("PRO001", "error", COMPLAINTS, 2)],
     ),
     (
-        "complaint procedure without acknowledgement target fails",
+        "a missing acknowledgement target is PRO003's, not PRO001's",
         edit(COMPLAINTS, "acknowledgement: PT4H\n", ""),
-        [("PRO001", "error", COMPLAINTS, 2)],
+        [],
     ),
     ("communication plan content is COM001's", edit(PLAN, "channels: [Service portal, Email]\n", ""), []),
 ]
@@ -82,6 +85,126 @@ def test_pro001_names_every_missing_policy_field_once(repo) -> None:
     [finding] = check(repo({COMPLAINTS: text}), select=("PRO001",))
     assert "`stages`" in finding.message and "`escalation_path`" in finding.message
     assert "`business_hours`" not in finding.message
+
+
+# --- PRO003 -------------------------------------------------------------------------------
+
+TIER = "    standard: {review_interval: P1M, survey_interval: P3M}\n"
+TIER_LINE = BASE[BRM].split("\n").index(TIER.rstrip("\n")) + 1
+POLICY_LINE = BASE[BRM].split("\n").index("policy:") + 1
+TARGETS = "  satisfaction_targets: {csat: 85}\n"
+TARGETS_LINE = BASE[BRM].split("\n").index(TARGETS.rstrip("\n")) + 1
+RESULT = "surveys/results/2026/2026-Q3-retailco.md"
+CUSTOMERS = "registers/customers.yaml"
+
+PRO003_CASES = [
+    ("a complete policy passes", {}, []),
+    ("a tier without survey interval fails", edit(BRM, TIER, "    standard: {review_interval: P1M}\n"), [TIER_LINE]),
+    ("a tier without review interval fails", edit(BRM, TIER, "    standard: {survey_interval: P3M}\n"), [TIER_LINE]),
+    ("a tier with neither fails twice", edit(BRM, TIER, "    standard: {}\n"), [TIER_LINE, TIER_LINE]),
+    (
+        "a second tier without intervals fails",
+        edit(BRM, TIER, TIER + "    strategic: {review_interval: P3M}\n"),
+        [TIER_LINE + 1],
+    ),
+    ("no satisfaction targets fails", edit(BRM, TARGETS, ""), [POLICY_LINE]),
+    ("empty satisfaction targets fail", edit(BRM, TARGETS, "  satisfaction_targets: {}\n"), [TARGETS_LINE]),
+    (
+        "a score results declare without a target fails",
+        {RESULT: BASE[RESULT].replace("scores: {csat: 88}", "scores: {csat: 88, nps: 12}")},
+        [TARGETS_LINE],
+    ),
+    (
+        "a score with its target passes",
+        {
+            RESULT: BASE[RESULT].replace("scores: {csat: 88}", "scores: {csat: 88, nps: 12}"),
+            **edit(BRM, TARGETS, "  satisfaction_targets: {csat: 85, nps: 10}\n"),
+        },
+        [],
+    ),
+    ("complaint procedure without acknowledgement fails", edit(COMPLAINTS, "acknowledgement: PT4H\n", ""), [2]),
+    ("complaint procedure without resolution target fails", edit(COMPLAINTS, "resolution_target: P10D\n", ""), [2]),
+    ("a missing complaint procedure is PRO001's", {COMPLAINTS: None}, []),
+    (
+        "a missing policy block is PRO001's",
+        {BRM: BASE[BRM].split("policy:\n")[0] + "---\n# Business relationship management\n"},
+        [],
+    ),
+    ("missing tiers are PRO001's", edit(BRM, "  tiers:\n" + TIER, ""), []),
+    (
+        "an interval in the wrong form is BRM002's",
+        edit(BRM, TIER, "    standard: {review_interval: fortnightly, survey_interval: P3M}\n"),
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "files", "lines"), PRO003_CASES, ids=[c[0] for c in PRO003_CASES])
+def test_pro003_settings_no_check_can_do_without(repo, name, files, lines) -> None:
+    found = only(repo(files), "PRO003")
+    assert [(rule, severity, line) for rule, severity, _path, line in found] == [
+        ("PRO003", "error", line) for line in lines
+    ]
+
+
+def test_pro003_names_what_is_missing_what_it_disables_and_whom(repo) -> None:
+    files = {CUSTOMERS: BASE[CUSTOMERS] + MEDTECH, **edit(BRM, TIER, "    standard: {review_interval: P1M}\n")}
+    [finding] = check(repo(files), select=("PRO003",))
+    assert finding.subject == "brm-procedure"
+    assert "tier standard" in finding.message and "`survey_interval`" in finding.message
+    assert "SAT001" in finding.message and "RetailCo, MedTech" in finding.message
+
+
+def test_pro003_a_customer_with_its_own_review_interval_is_still_judged(repo) -> None:
+    own = BASE[CUSTOMERS].replace("tier: standard\n", "tier: standard\n  review_interval: P1M\n")
+    files = {CUSTOMERS: own + MEDTECH, **edit(BRM, TIER, "    standard: {survey_interval: P3M}\n")}
+    [finding] = check(repo(files), select=("PRO003",))
+    assert "REV001" in finding.message and "(today: MedTech)" in finding.message
+
+
+# The contract between PRO003 and the checks it names: each setting's check judges with
+# it and is silent without it, and PRO003 then names that very check. A check that
+# skipped silently on a setting PRO003 does not name would be a clean result that is
+# "not checked".
+LATE_COMPLAINT = (
+    "- id: CMP-0001\n  customer: retailco\n  service: cloud-hosting\n  channel: service-portal\n"
+    "  received: 2026-11-02T10:00:00+00:00\n  acknowledged: 2026-11-03T10:00:00+00:00\n"
+    "  stage: investigation\n  escalations: []\n"
+)
+LOW_SCORE: dict[str, str | bytes | None] = {RESULT: BASE[RESULT].replace("scores: {csat: 88}", "scores: {csat: 80}")}
+# setting -> (evidence on which its check fires, the judging date, the policy without the setting)
+DISABLED: dict[str, tuple[dict[str, str | bytes | None], date, dict[str, str | bytes | None]]] = {
+    "review_interval": ({}, date(2027, 1, 10), edit(BRM, TIER, "    standard: {survey_interval: P3M}\n")),
+    "survey_interval": ({}, date(2027, 1, 16), edit(BRM, TIER, "    standard: {review_interval: P1M}\n")),
+    "satisfaction_targets": (LOW_SCORE, date(2026, 11, 23), edit(BRM, TARGETS, "")),
+    "acknowledgement": (
+        {"registers/complaints.yaml": LATE_COMPLAINT},
+        date(2026, 11, 23),
+        edit(COMPLAINTS, "acknowledgement: PT4H\n", ""),
+    ),
+    "resolution_target": (
+        {"registers/complaints.yaml": LATE_COMPLAINT},
+        date(2026, 11, 23),
+        edit(COMPLAINTS, "resolution_target: P10D\n", ""),
+    ),
+}
+
+
+def test_pro003_covers_every_setting_it_declares() -> None:
+    assert set(DISABLED) == set(UNJUDGEABLE)
+
+
+@pytest.mark.parametrize("setting", sorted(DISABLED))
+def test_pro003_names_the_check_that_goes_silent(tmp_path, setting) -> None:
+    evidence, as_of, without = DISABLED[setting]
+    code = UNJUDGEABLE[setting][0]
+    judged = write_repo(tmp_path / "with", evidence)
+    assert code in [f.rule for f in check(judged, as_of)], f"{code} should judge this evidence"
+    unjudged = write_repo(tmp_path / "without", {**evidence, **without})
+    findings = check(unjudged, as_of)
+    assert code not in [f.rule for f in findings]
+    [pro003] = [f for f in findings if f.rule == "PRO003"]
+    assert code in pro003.message and f"`{setting}`" in pro003.message
 
 
 # --- PRO002 -------------------------------------------------------------------------------

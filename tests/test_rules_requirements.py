@@ -1,4 +1,4 @@
-"""SVC001-SVC002 and REQ001-REQ003: services have customers and owners; requirements are agreed."""
+"""SVC001-SVC002 and REQ001-REQ004: services have customers and owners; requirements are agreed before they apply."""
 
 from __future__ import annotations
 
@@ -289,10 +289,68 @@ def test_req003_severity_override_keeps_a_warning(repo) -> None:
     assert only(root, "REQ003") == [("REQ003", "warning", REQUIREMENTS, 11)]
 
 
+# --- REQ004 -------------------------------------------------------------------------------
+# BASE: effective 2026-04-01; sam-patel (representative) approved 2026-03-20 on line 8,
+# priya-shah (owner) 2026-03-18 on line 10.
+
+REQ004_CASES = [
+    ("both sides approved before it took effect passes", {}, []),
+    ("an approval on the effective date passes", requirements("on: 2026-03-20", "on: 2026-04-01"), []),
+    (
+        "the representative approved after it took effect",
+        requirements("on: 2026-03-20", "on: 2026-04-03"),
+        [("REQ004", "warning", REQUIREMENTS, 8)],
+    ),
+    (
+        "the owner approved after it took effect",
+        requirements("on: 2026-03-18", "on: 2026-04-02"),
+        [("REQ004", "warning", REQUIREMENTS, 10)],
+    ),
+    (
+        "both sides approved after it took effect",
+        requirements("effective: 2026-04-01", "effective: 2026-03-01"),
+        [("REQ004", "warning", REQUIREMENTS, 8), ("REQ004", "warning", REQUIREMENTS, 10)],
+    ),
+    (
+        "a later re-confirmation beside the original approval passes",
+        requirements(APPROVALS, APPROVALS + "  - by: sam-patel\n    on: 2027-03-25\n"),
+        [],
+    ),
+    (
+        "the earliest late approval of a side is the one reported",
+        requirements(
+            APPROVALS,
+            "approvals:\n  - by: sam-patel\n    on: 2026-05-02\n  - by: priya-shah\n    on: 2026-03-18\n"
+            "  - by: sam-patel\n    on: 2026-04-20\n",
+        ),
+        [("REQ004", "warning", REQUIREMENTS, 12)],
+    ),
+    (
+        "an approver who is neither side is REQ002's",
+        requirements(APPROVALS, APPROVALS + "  - by: jordan-lee\n    on: 2026-05-01\n"),
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "files", "expected"), REQ004_CASES, ids=[c[0] for c in REQ004_CASES])
+def test_req004_approved_before_effective(repo, name, files, expected) -> None:
+    assert only(repo(files), "REQ004") == expected
+
+
+def test_req004_message(repo) -> None:
+    [finding] = check(repo(requirements("on: 2026-03-20", "on: 2026-04-03")), select=("REQ004",))
+    assert finding.subject == REQUIREMENTS
+    assert finding.message.startswith(
+        "RetailCo / cloud-hosting requirements v2.1 took effect on 2026-04-01, but RetailCo's approval "
+        "(sam-patel) is dated 2026-04-03: "
+    )
+
+
 # --- documentation ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", ["SVC001", "SVC002", "REQ001", "REQ002", "REQ003"])
+@pytest.mark.parametrize("code", ["SVC001", "SVC002", "REQ001", "REQ002", "REQ003", "REQ004"])
 def test_rule_documentation_has_four_sections(code) -> None:
     result = brm("rules", code)
     assert result.returncode == 0, result.stderr

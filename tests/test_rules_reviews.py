@@ -1,4 +1,4 @@
-"""REV001-REV004: performance reviews on cadence, complete minutes, planned reviews held, process review."""
+"""REV001-REV005: reviews on cadence, complete minutes, planned reviews held, process review, missed KPIs addressed."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def found(root, code: str, as_of: date = date(2026, 11, 23)):
     return [(f.rule, f.severity.value, f.path, f.line) for f in check(root, as_of, select=(code,))]
 
 
-@pytest.mark.parametrize("code", ["REV001", "REV002", "REV003", "REV004"])
+@pytest.mark.parametrize("code", ["REV001", "REV002", "REV003", "REV004", "REV005"])
 def test_base_is_clean(repo, code: str) -> None:
     assert found(repo(), code) == []
 
@@ -302,3 +302,105 @@ def test_rev004_never_reviewed_is_an_error(repo) -> None:
 def test_rev004_interval_comes_from_the_policy(repo) -> None:
     root = repo({PROCEDURE: BASE[PROCEDURE].replace("process_review_interval: P1Y", "process_review_interval: P6M")})
     assert found(root, "REV004", date(2026, 12, 31)) == [("REV004", "warning", PROCEDURE, POLICY_LINE)]
+
+
+# --- REV005 -------------------------------------------------------------------------------
+
+MET = '  - {name: Availability, target: "99.9%", actual: "99.95%", met: true}\n'
+KPI_LINE = line_of(BASE[REVIEW], "{name: Availability")
+
+
+MISSED = '  - {name: P1 response, target: "15 min", actual: "22 min", met: false}\n'
+KEEP = "  - Keep the current maintenance window.\n"
+
+
+def missed(kpi: str = MISSED, decision: str | None = None) -> str:
+    """BASE's minutes with the KPI given in place of the met one, and the decision given in place of its own."""
+    text = BASE[REVIEW].replace(MET, kpi)
+    return text if decision is None else text.replace(KEEP, f"  - {decision}\n")
+
+
+REV005_CASES = [
+    ("a met KPI passes", BASE[REVIEW], False),
+    ("a missed KPI with nothing addressing it fails", missed(), True),
+    (
+        "a missed KPI listing a tracker action passes",
+        missed('  - {name: P1 response, target: "15 min", actual: "22 min", met: false, actions: [ACT-0001]}\n'),
+        False,
+    ),
+    (
+        "a missed KPI listing an unknown action fails",
+        missed('  - {name: P1 response, target: "15 min", actual: "22 min", met: false, actions: [ACT-0999]}\n'),
+        True,
+    ),
+    (
+        "a missed KPI with an empty action list fails",
+        missed('  - {name: P1 response, target: "15 min", actual: "22 min", met: false, actions: []}\n'),
+        True,
+    ),
+    (
+        "a decision naming the KPI passes",
+        missed(decision="P1 response improves as the on-call rota moves to two engineers."),
+        False,
+    ),
+    (
+        "a decision naming it in another case and spacing passes",
+        missed(decision="Accept the p1   RESPONSE figure for October."),
+        False,
+    ),
+    (
+        "a decision naming another KPI fails",
+        missed(decision="P1 responses to be reported weekly."),
+        True,
+    ),
+    ("an action of the minutes that the KPI does not list fails", missed(), True),
+    (
+        "a missed KPI without `met` is not judged",
+        missed('  - {name: P1 response, target: "15 min", actual: "22 min"}\n'),
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "minutes", "fails"), REV005_CASES, ids=[c[0] for c in REV005_CASES])
+def test_rev005_missed_kpi_is_addressed(repo, name, minutes, fails) -> None:
+    expected = [("REV005", "error", REVIEW, KPI_LINE)] if fails else []
+    assert found(repo({REVIEW: minutes}), "REV005") == expected
+
+
+def test_rev005_each_missed_kpi_is_its_own_finding(repo) -> None:
+    two = (
+        '  - {name: P1 response, target: "15 min", actual: "22 min", met: false}\n'
+        '  - {name: Change success, target: "95%", actual: "90%", met: false, actions: [ACT-0001]}\n'
+        '  - {name: Backup success, target: "99%", actual: "97%", met: false}\n'
+    )
+    assert found(repo({REVIEW: missed(two)}), "REV005") == [
+        ("REV005", "error", REVIEW, KPI_LINE),
+        ("REV005", "error", REVIEW, KPI_LINE + 2),
+    ]
+
+
+def test_rev005_process_reviews_are_judged_too(repo) -> None:
+    kpi = '  - {name: Reviews held on time, target: "100%", actual: "90%", met: false}\n'
+    text = BASE[PROCESS].replace("decisions:\n", f"kpis:\n{kpi}decisions:\n")
+    assert found(repo({PROCESS: text}), "REV005") == [("REV005", "error", PROCESS, line_of(text, "Reviews held"))]
+
+
+def test_rev005_message(repo) -> None:
+    [finding] = check(repo({REVIEW: missed()}), select=("REV005",))
+    assert finding.subject == REVIEW
+    assert "RetailCo review of 2026-11-10: KPI 'P1 response' (22 min against 15 min) missed its target" in (
+        finding.message
+    )
+    assert "under the KPI's `actions`" in finding.message and "`decisions`" in finding.message
+    unknown = missed('  - {name: P1 response, target: "15 min", actual: "22 min", met: false, actions: [ACT-0999]}\n')
+    [finding] = check(repo({REVIEW: unknown}), select=("REV005",))
+    assert "ACT-0999" in finding.message and "not in the tracker" in finding.message
+
+
+def test_rev005_an_action_raised_after_the_as_of_date_does_not_address_it_yet(repo) -> None:
+    later = BASE["registers/actions.yaml"].replace("raised: 2026-11-10", "raised: 2026-11-20")
+    minutes = missed('  - {name: P1 response, target: "15 min", actual: "22 min", met: false, actions: [ACT-0001]}\n')
+    root = repo({REVIEW: minutes, "registers/actions.yaml": later})
+    assert found(root, "REV005", date(2026, 11, 15)) == [("REV005", "error", REVIEW, KPI_LINE)]
+    assert found(root, "REV005", date(2026, 11, 20)) == []

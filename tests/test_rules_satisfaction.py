@@ -1,4 +1,4 @@
-"""SAT001-SAT004: surveys on cadence, low scores acted on, results complete, scores reproducible."""
+"""SAT001-SAT005: surveys on cadence, low scores acted on, results complete, scores reproducible, incidents named."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def result(**changes: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("code", ["SAT001", "SAT002", "SAT003", "SAT004"])
+@pytest.mark.parametrize("code", ["SAT001", "SAT002", "SAT003", "SAT004", "SAT005"])
 def test_base_is_clean(repo, code: str) -> None:
     assert found(repo(), code) == []
 
@@ -108,6 +108,53 @@ def test_sat001_tier_without_survey_interval_is_skipped(repo) -> None:
 
 def test_sat001_result_without_sent_does_not_count(repo) -> None:
     assert found(repo({RESULT: result(sent="")}), "SAT001") == [("SAT001", "error", CUSTOMERS_PATH, 1)]
+
+
+def instrument(method: str, instrument_id: str = "other-survey") -> str:
+    return (
+        BASE[INSTRUMENT]
+        .replace("id: csat-quarterly", f"id: {instrument_id}")
+        .replace("method: csat", f"method: {method}")
+    )
+
+
+LATER = "surveys/results/2026/2026-12-retailco.md"
+
+
+def later_result(instrument_id: str = "other-survey", extra: str = "") -> str:
+    """A second RetailCo result, sent 2026-12-20, with the instrument given."""
+    return result(instrument=f"instrument: {instrument_id}", period="period: 2026-12", sent="sent: 2026-12-20").replace(
+        "customers: [retailco]\n", f"customers: [retailco]\n{extra}"
+    )
+
+
+# BASE's last result (2026-10-01) was due again 2027-01-01; on 2027-01-16 that is past grace.
+# A later result of a periodic method moves the due date; one that follows an incident does not.
+METHOD_CASES = [
+    ("csat counts", "csat", []),
+    ("nps counts", "nps", []),
+    ("interview counts", "interview", []),
+    ("post-incident does not count", "post-incident", [("SAT001", "error", CUSTOMERS_PATH, 1)]),
+]
+
+
+@pytest.mark.parametrize(("name", "method", "expected"), METHOD_CASES, ids=[c[0] for c in METHOD_CASES])
+def test_sat001_only_periodic_methods_satisfy_the_interval(repo, name, method, expected) -> None:
+    files = {
+        "surveys/instruments/other-survey.md": instrument(method),
+        LATER: later_result(extra="incident: MI-2026-014\n" if method == "post-incident" else ""),
+    }
+    assert found(repo(files), "SAT001", date(2027, 1, 16)) == expected
+
+
+def test_sat001_only_a_post_incident_result_is_never_surveyed(repo) -> None:
+    files = {
+        "surveys/instruments/other-survey.md": instrument("post-incident"),
+        RESULT: result(instrument="instrument: other-survey", themes="incident: MI-2026-014"),
+    }
+    [finding] = check(repo(files), select=("SAT001",))
+    assert (finding.severity.value, finding.line) == ("error", 1)
+    assert "no satisfaction result on record" in finding.message
 
 
 # --- SAT002 -------------------------------------------------------------------------------
@@ -315,3 +362,54 @@ def test_load_leaves_a_url_responses_file_alone(repo) -> None:
     [read] = load(root).repository.results
     assert (read.response_scores, read.responses_problem) == (None, None)
     assert found(root, "SAT004") == []
+
+
+# --- SAT005 -------------------------------------------------------------------------------
+
+POST_INCIDENT = {"surveys/instruments/other-survey.md": instrument("post-incident")}
+INCIDENT_RESULT = result(instrument="instrument: other-survey")
+INSTRUMENT_LINE = line_of(INCIDENT_RESULT, "instrument:")
+
+SAT005_CASES = [
+    ("post-incident result without incident fails", POST_INCIDENT, "", [("SAT005", "error", RESULT, INSTRUMENT_LINE)]),
+    ("post-incident result with an incident id passes", POST_INCIDENT, "incident: MI-2026-014", []),
+    (
+        "post-incident result with an https link passes",
+        POST_INCIDENT,
+        "incident: https://itsm.provider.example/incidents/MI-2026-014",
+        [],
+    ),
+    ("a periodic survey needs no incident", {"surveys/instruments/other-survey.md": instrument("csat")}, "", []),
+    ("an unknown instrument is BRM003's", {}, "", []),
+]
+
+
+@pytest.mark.parametrize(("name", "files", "incident", "expected"), SAT005_CASES, ids=[c[0] for c in SAT005_CASES])
+def test_sat005_post_incident_results_name_their_incident(repo, name, files, incident, expected) -> None:
+    text = INCIDENT_RESULT.replace("themes: [Fast responses]\n", f"{incident}\n" if incident else "")
+    assert found(repo({**files, RESULT: text}), "SAT005") == expected
+
+
+def test_sat005_message(repo) -> None:
+    [finding] = check(repo({**POST_INCIDENT, RESULT: INCIDENT_RESULT}), select=("SAT005",))
+    assert finding.subject == RESULT
+    assert "post-incident survey (instrument other-survey) but does not name the incident" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("incident", "valid"),
+    [
+        ("MI-2026-014", True),
+        ("INC0012345", True),
+        ("https://itsm.provider.example/incidents/MI-2026-014", True),
+        ("http://itsm.provider.example/incidents/MI-2026-014", False),
+        ("'javascript:alert(1)'", False),
+        ("'<script>alert(1)</script>'", False),
+        ('""', False),
+        ("[MI-2026-014]", False),
+    ],
+)
+def test_incident_field_form(repo, incident: str, valid: bool) -> None:
+    text = INCIDENT_RESULT.replace("themes: [Fast responses]\n", f"incident: {incident}\n")
+    findings = check(repo({**POST_INCIDENT, RESULT: text}), select=("BRM002", "SAT005"))
+    assert [(f.rule, f.line) for f in findings] == ([] if valid else [("BRM002", line_of(text, "incident:"))])

@@ -187,8 +187,9 @@ def run(
 ) -> list[Finding]:
     rules = load_rules()
     select, ignore = list(select), list(ignore)
-    repository = loaded.repository
-    policy = Policy.from_repository(repository)
+    policy = Policy.from_repository(loaded.repository)
+    # Rules and waivers see the evidence as it stood at the judging date: a record dated later does not exist yet.
+    repository = loaded.repository.as_of(as_of, policy.zone)
     context = Context(repository, policy, as_of, loaded.problems)
     findings: list[Finding] = []
     for code, declared in rules.items():

@@ -54,6 +54,7 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
     A complaint with no acknowledgement at all is reported once its deadline has
     passed at the as-of date. An unknown time zone or holiday calendar in the
     procedure is reported at the procedure, since no deadline can be computed.
+    Without an `acknowledgement` target nothing can be judged: PRO003 reports that.
 
     Why an auditor cares:
     The standard requires complaints to be handled as the documented procedure
@@ -72,8 +73,9 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
     Passes: acknowledged `2026-10-05T12:40:00+01:00`: exactly 4 h.
     """  # noqa: E501 - the title is the catalogue's sentence, on one line
     complaints = [c for c in context.repository.complaints if c.received is not None]
-    if not complaints:
-        return
+    target = context.policy.acknowledgement
+    if not complaints or target is None:
+        return  # no target: PRO003
     hours = context.policy.business_hours
     try:
         check_calendar(hours)
@@ -89,7 +91,6 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
                 "(Europe/London) and an ISO 3166 country code (GB) with its subdivision (ENG)",
             )
         return
-    target = context.policy.acknowledgement
     allowance = timedelta(hours=target.hours())
     for complaint in complaints:
         assert complaint.received is not None
@@ -146,7 +147,8 @@ def unescalated_complaint(context: Context) -> Iterator[Breach]:
     `P10D`) of the day it was received. Once that date has passed, the complaint
     must have at least one entry under `escalations` (to someone on the
     procedure's escalation path). It is a warning within the policy's grace after
-    the target, an error after it.
+    the target, an error after it. Without a `resolution_target` nothing can be
+    judged: PRO003 reports that.
 
     Why an auditor cares:
     A complaint that drags on with nobody senior aware of it is how a customer
@@ -164,6 +166,8 @@ def unescalated_complaint(context: Context) -> Iterator[Breach]:
     Passes: the same complaint with one escalation recorded, or received 2026-11-16.
     """
     target = context.policy.resolution_target
+    if target is None:
+        return  # PRO003
     path = context.policy.escalation_path
     first = f" ({path[0]} first)" if path else ""
     for complaint in context.repository.complaints:

@@ -18,8 +18,19 @@ PROCEDURE_FILES = {
     COMMUNICATION_PLAN: "procedures/communication-plan.md",
 }
 
-#: The policy fields the complaint procedure must give (the checks of complaints read them).
-COMPLAINT_POLICY = ("stages", "acknowledgement", "business_hours", "escalation_path")
+#: The policy fields the complaint procedure must give (the checks of complaints read them;
+#: its targets, without which a check is silent, are PRO003's).
+COMPLAINT_POLICY = ("stages", "business_hours", "escalation_path")
+
+#: The settings without which a check cannot judge: setting -> (the check that goes
+#: silent, what it can no longer judge). PRO003 reports each one missing.
+UNJUDGEABLE: dict[str, tuple[str, str]] = {
+    "review_interval": ("REV001", "whether {who} are reviewed at planned intervals"),
+    "survey_interval": ("SAT001", "whether {who} are surveyed at planned intervals"),
+    "satisfaction_targets": ("SAT002", "whether a low score was acted on"),
+    "acknowledgement": ("CMP001", "whether complaints were acknowledged in time"),
+    "resolution_target": ("CMP002", "when an unresolved complaint is due to be escalated"),
+}
 
 #: Document control: the front-matter every procedure carries.
 DOCUMENT_CONTROL = ("id", "title", "version", "owner", "approved_by", "approved", "next_review")
@@ -35,10 +46,11 @@ def procedure_missing(context: Context) -> Iterator[Breach]:
 
     `procedures/` holds three procedures, found by the `id` in their front-matter:
     `brm-procedure` (its `policy` block defines at least the `tiers`),
-    `complaint-handling` (its `stages`, `acknowledgement` target, `business_hours`
-    and `escalation_path`) and `communication-plan` (whose content COM001 checks).
-    Their front-matter is the policy the other checks enforce; where it is missing
-    the checks fall back to defaults that nobody approved.
+    `complaint-handling` (its `stages`, `business_hours` and `escalation_path`)
+    and `communication-plan` (whose content COM001 checks). Their front-matter is
+    the policy the other checks enforce; where it is missing the checks fall back
+    to defaults that nobody approved, or cannot judge at all. The settings a check
+    cannot do without (cadences, targets) are PRO003's.
 
     Why an auditor cares:
     Clause 8.3.2 expects a documented way of managing customer relationships,
@@ -54,7 +66,7 @@ def procedure_missing(context: Context) -> Iterator[Breach]:
     Example:
     Fails: no file in `procedures/` has `id: complaint-handling`.
     Passes: `procedures/complaint-handling.md` with `id: complaint-handling`,
-    `stages`, `acknowledgement: PT4H`, `business_hours` and `escalation_path`.
+    `stages`, `business_hours` and `escalation_path`.
     """
     for procedure_id in REQUIRED_PROCEDURES:
         procedure = context.repository.procedure(procedure_id)
@@ -95,6 +107,122 @@ def _brm_policy(procedure: Procedure) -> Iterator[Breach]:
             BRM_PROCEDURE,
             f"the BRM procedure's policy ({procedure.source.path}) defines no `tiers`: add `tiers:` with each "
             "tier's `review_interval` and `survey_interval`",
+        )
+
+
+@rule("PRO003", "error", clause="8.3.2", subject="procedure")
+def policy_unjudgeable(context: Context) -> Iterator[Breach]:
+    """The BRM policy leaves something unjudgeable: a tier without review or survey interval, no satisfaction target, a complaint procedure without acknowledgement or resolution target.
+
+    Some checks judge only against a setting of the procedures, and without it
+    they are silent: a clean result would then mean "not checked". Each missing
+    setting is one finding naming the check it disables:
+
+    - a tier in the BRM policy without `review_interval` (REV001; a customer's
+      own `review_interval` still counts for that customer) or without
+      `survey_interval` (SAT001);
+    - no `satisfaction_targets`, or a score that results declare (`csat`,
+      `nps`) with no target of its own (SAT002);
+    - a complaint procedure without `acknowledgement` (CMP001) or
+      `resolution_target` (CMP002).
+
+    A procedure, policy block or `tiers` that is missing altogether is PRO001's
+    finding; a setting given in the wrong form is BRM002's.
+
+    Why an auditor cares:
+    Clause 8.3.2 asks for reviews and satisfaction measurement at planned
+    intervals, and complaints handled to a documented procedure. A plan without
+    an interval or a target cannot be followed or missed, and evidence checked
+    against nothing is no evidence that the plan works.
+
+    How to fix:
+    Add the setting the finding names to the procedure's front-matter: the
+    tier's `review_interval` and `survey_interval`, a `satisfaction_targets`
+    entry for each score you measure, the complaint procedure's
+    `acknowledgement` and `resolution_target`. If a check truly does not apply,
+    say so in a waiver with the reason.
+
+    Example:
+    Fails: `tiers: {standard: {review_interval: P1M}}` (no survey interval);
+    `satisfaction_targets: {}`.
+    Passes: `tiers: {standard: {review_interval: P1M, survey_interval: P3M}}`
+    and `satisfaction_targets: {csat: 85}`.
+    """  # noqa: E501 - the title is the catalogue's sentence, on one line
+    brm = context.repository.procedure(BRM_PROCEDURE)
+    policy = brm.raw.get("policy") if brm is not None else None
+    if brm is not None and isinstance(policy, dict):
+        yield from _tier_gaps(context, brm, policy)
+        yield from _target_gaps(context, brm, policy)
+    complaints = context.repository.procedure(COMPLAINT_PROCEDURE)
+    if complaints is not None:
+        for setting in ("acknowledgement", "resolution_target"):
+            if absent(complaints.raw, setting):
+                code, what = UNJUDGEABLE[setting]
+                yield Breach(
+                    complaints.at(),
+                    COMPLAINT_PROCEDURE,
+                    f"the complaint handling procedure ({complaints.source.path}) sets no `{setting}`: {code} "
+                    f"cannot judge {what}: add `{setting}:` to its front-matter "
+                    f"({'PT4H, in business hours' if setting == 'acknowledgement' else 'P10D'}, say)",
+                )
+
+
+def _tier_gaps(context: Context, brm: Procedure, policy: dict[str, object]) -> Iterator[Breach]:
+    tiers = policy.get("tiers")
+    if not isinstance(tiers, dict):
+        return  # none: PRO001; not a mapping: BRM002
+    for name, spec in tiers.items():
+        if not isinstance(spec, dict):
+            continue  # BRM002
+        members = [c for c in context.repository.customers if c.tier == name]
+        for setting in ("review_interval", "survey_interval"):
+            if not absent(spec, setting):
+                continue
+            code, what = UNJUDGEABLE[setting]
+            if setting == "review_interval":
+                unjudged = [c.label for c in members if absent(c.raw, "review_interval")]
+                who = "a customer of the tier without its own `review_interval`"
+            else:
+                unjudged = [c.label for c in members]
+                who = "its customers"
+            affected = f" (today: {', '.join(unjudged)})" if unjudged else " (no customer today)"
+            yield Breach(
+                brm.at("policy", "tiers", name),
+                BRM_PROCEDURE,
+                f"tier {name} in the BRM policy ({brm.source.path}) has no `{setting}`: {code} cannot judge "
+                f"{what.format(who=who + affected)}: add `{setting}:` to the tier (P3M, say)",
+            )
+
+
+def _target_gaps(context: Context, brm: Procedure, policy: dict[str, object]) -> Iterator[Breach]:
+    code, what = UNJUDGEABLE["satisfaction_targets"]
+    targets = policy.get("satisfaction_targets")
+    if absent(policy, "satisfaction_targets"):
+        where = brm.at("policy", "satisfaction_targets") if "satisfaction_targets" in policy else brm.at("policy")
+        yield Breach(
+            where,
+            BRM_PROCEDURE,
+            f"the BRM policy ({brm.source.path}) sets no `satisfaction_targets`: {code} cannot judge {what}, "
+            "since no score is below any target: add `satisfaction_targets:` with a target for each score "
+            "you measure ({csat: 85}, say)",
+        )
+        return
+    if not isinstance(targets, dict):
+        return  # BRM002
+    declared: dict[str, list[str]] = {}
+    for result in context.repository.results:
+        for score in result.scores:
+            declared.setdefault(score, []).append(result.source.path)
+    for score, paths in sorted(declared.items()):
+        if score in targets:
+            continue
+        count = f"{len(paths)} results declare" if len(paths) > 1 else "a result declares"
+        yield Breach(
+            brm.at("policy", "satisfaction_targets"),
+            BRM_PROCEDURE,
+            f"{count} `{score}` ({paths[0]}{', ...' if len(paths) > 1 else ''}) but the BRM policy "
+            f"({brm.source.path}) sets no `{score}` target: {code} cannot judge {what} for it: add `{score}:` "
+            "to `satisfaction_targets`",
         )
 
 

@@ -254,3 +254,57 @@ def requirements_unconfirmed(context: Context) -> Iterator[Breach]:
             "record the approvals and set the next `confirm_by`",
             due=due,
         )
+
+@rule("REQ004", "warning", clause="8.3.2", subject="requirements")
+def approved_after_effective(context: Context) -> Iterator[Breach]:
+    """A requirement's approval is dated after its `effective` date.
+
+    Requirements are agreed before they take effect: the customer's side (an
+    approval by a representative of the customer) and the provider's side (an
+    approval by the service owner) each approve on or before `effective`. A
+    side whose every approval is dated after `effective` is a finding, pointing
+    at its earliest approval. Later approvals beside an earlier one are
+    re-confirmations and are fine.
+
+    Why an auditor cares:
+    Requirements that applied before anyone agreed them were not agreed when
+    they applied (clause 8.3.2): for that time the service ran against terms
+    the customer, or the owner, had not accepted. Often it is only a mistyped
+    date, which is worth correcting too.
+
+    How to fix:
+    If the date was recorded wrongly, correct it. If the approval really came
+    later, set `effective` to the date both sides had approved (the earlier
+    version applied until then), or record why it took effect first.
+
+    Example:
+    Fails: `effective: 2026-04-01` with `approvals: [{by: sam-patel, on:
+    2026-04-03}, {by: priya-shah, on: 2026-03-18}]`.
+    Passes: Sam Patel's approval on 2026-03-20.
+    """
+    for requirements in context.repository.requirements:
+        effective = requirements.effective
+        customer = context.customers.get(requirements.customer or "")
+        service = context.services.get(requirements.service or "")
+        if effective is None or customer is None:
+            continue  # BRM002 (no effective date) or BRM003 (unknown customer)
+        representatives = {r.id for r in customer.representatives if r.id is not None}
+        owner = service.owner if service is not None else None
+        sides = (
+            (f"{customer.label}'s", [a for a in requirements.approvals if a.by in representatives]),
+            ("the service owner's", [a for a in requirements.approvals if owner is not None and a.by == owner]),
+        )
+        version = f" v{requirements.version}" if requirements.version else ""
+        pair = " / ".join(n for n in (customer.label, requirements.service) if n)
+        for side, approvals in sides:
+            dated = [a for a in approvals if a.on is not None]
+            if not dated or any(a.on is not None and a.on <= effective for a in dated):
+                continue
+            first = min(dated, key=lambda a: (a.on or effective, a.index))
+            yield Breach(
+                requirements.at("approvals", first.index, "on"),
+                subject_of(requirements),
+                f"{pair} requirements{version} took effect on {effective}, but {side} approval ({first.by}) is "
+                f"dated {first.on}: correct the date if it was recorded wrongly, or set `effective` to the date "
+                "both sides had approved",
+            )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
 from ..coverage import PROCESS_REVIEW, every, iso
 from ..findings import Location
-from ..model import Review
+from ..model import Kpi, Review
 from ..policy import BRM_PROCEDURE
 from . import Breach, Context, rule
 from .reading import subject_of
@@ -266,3 +267,67 @@ def process_review_overdue(context: Context) -> Iterator[Breach]:
         f"{every(interval, 'process reviews')} were due by {state.due} (+{context.policy.grace} grace): {fix}",
         due=state.due,
     )
+
+
+def _names(decision: str, kpi: str) -> bool:
+    """The decision names the KPI: its name as written, ignoring case and spacing, not inside a longer word."""
+    words = r"\s+".join(re.escape(word) for word in kpi.split())
+    return re.search(rf"(?<!\w){words}(?!\w)", decision, re.IGNORECASE) is not None
+
+
+def _kpi_text(kpi: Kpi) -> str:
+    figures = " against ".join(f for f in (kpi.actual, kpi.target) if f is not None)
+    return f"KPI '{kpi.name or '?'}'" + (f" ({figures})" if figures else "")
+
+
+@rule("REV005", "error", clause="8.3.2", subject="file")
+def missed_kpi_unaddressed(context: Context) -> Iterator[Breach]:
+    """A KPI with `met: false` in minutes has no linked action and no decision that addresses it.
+
+    Every KPI the minutes record as missed (`met: false`) is addressed in the same
+    minutes, in one of two ways: the KPI lists under its own `actions` the tracker
+    actions raised or continued for it (at least one the tracker holds), or one
+    of the minutes' `decisions` names the KPI (its `name` as written, ignoring
+    case). A decision may be to accept the miss; the check cannot judge whether
+    it is a good decision, only that one was taken and recorded.
+
+    Why an auditor cares:
+    Reviewing performance (clause 8.3.2) means acting on what the review shows.
+    A missed target recorded and then passed over is the gap between measuring
+    a service and managing it: nobody owns putting it right.
+
+    How to fix:
+    List the tracker id of the action that deals with the miss under the KPI's
+    `actions` (raise one in registers/actions.yaml if there is none), or record
+    what was decided about it under `decisions`, naming the KPI.
+
+    Example:
+    Fails: `{name: P1 response, target: "15 min", actual: "22 min", met: false}`
+    with no `actions` and no decision naming "P1 response".
+    Passes: `{name: P1 response, target: "15 min", actual: "22 min", met: false,
+    actions: [ACT-0042]}`, or the decision "P1 response is brought back to target
+    by a second on-call engineer from 1 December."
+    """
+    tracker_complete = "actions" not in context.repository.incomplete
+    for review in context.repository.reviews:
+        for kpi in review.kpis:
+            if kpi.met is not False:
+                continue
+            known = [a for a in kpi.actions if a in context.actions or not tracker_complete]
+            if known:
+                continue
+            if kpi.name is not None and any(_names(decision, kpi.name) for decision in review.decisions):
+                continue
+            unknown = [a for a in kpi.actions if a not in context.actions]
+            why = (
+                f"the actions it lists ({', '.join(unknown)}) are not in the tracker (registers/actions.yaml)"
+                if unknown
+                else "no action is linked to it and no decision names it"
+            )
+            yield Breach(
+                review.at("kpis", kpi.index, "met"),
+                subject_of(review),
+                f"{_review_label(context, review)}: {_kpi_text(kpi)} missed its target, but {why}: list the "
+                "tracker actions that deal with it under the KPI's `actions`, or record the decision taken about "
+                "it under `decisions`, naming the KPI",
+            )

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from ..coverage import every, iso
 from ..findings import Location
 from ..load import responses_path
-from ..model import Instrument, Result
+from ..model import Result
 from . import Breach, Context, rule
 from .reading import subject_of
 
@@ -47,12 +47,14 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
     """A customer has no satisfaction result (its own or its tier's) within its survey interval.
 
     A customer's survey interval is its tier's `survey_interval` in the BRM
-    procedure's policy; customers of a tier that defines none are not checked. The
-    last satisfaction result covering the customer (one that names it under
+    procedure's policy (a tier that defines none is PRO003's finding). The last
+    result of a planned survey covering the customer (one that names it under
     `customers`, or a segment result with `tier:` its tier), dated by `sent` and
     sent on or before the as-of date, plus that interval is the date the next
-    result is due. After that date the finding is a warning; after the policy's
-    `grace` as well, an error. A customer with no result on record is an error.
+    result is due. Only periodic methods (`csat`, `nps`, `interview`) are planned
+    surveys: a `post-incident` survey follows an event and does not count. After
+    that date the finding is a warning; after the policy's `grace` as well, an
+    error. A customer with no result on record is an error.
 
     Why an auditor cares:
     Clause 8.3.2 asks the provider to measure customer satisfaction at planned
@@ -66,14 +68,15 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
 
     Example:
     Fails: a quarterly-surveyed customer whose last result was sent on
-    2026-07-01, judged on 2026-11-23.
-    Passes: a result with `tier: standard` sent on 2026-10-01.
+    2026-07-01, judged on 2026-11-23, even with a post-incident survey sent on
+    2026-10-20.
+    Passes: a CSAT result with `tier: standard` sent on 2026-10-01.
     """
     grace = context.policy.grace
     for row in context.coverage.customers:
         survey, customer = row.survey, row.customer
         if customer.id is None or survey.interval is None or not survey.is_late(context.as_of):
-            continue  # no id: BRM002; no interval: the tier plans no survey (or is unknown: BRM003)
+            continue  # no id: BRM002; no interval: the tier plans no survey (PRO003) or is unknown (BRM003)
         tier = f" or tier {customer.tier}'s" if customer.tier else ""
         if survey.never and survey.due is None:
             yield Breach(
@@ -106,7 +109,8 @@ def below_target_without_action(context: Context) -> Iterator[Breach]:
     """A result below a satisfaction target has no linked action.
 
     When any score of a result (`csat`, `nps`) is below the BRM procedure's
-    `satisfaction_targets` for it, the result is linked to at least one action:
+    `satisfaction_targets` for it (a score with no target is PRO003's finding),
+    the result is linked to at least one action:
     it lists the action's tracker id under `actions`, or a tracker action names
     the result's file as its `source`.
 
@@ -125,7 +129,7 @@ def below_target_without_action(context: Context) -> Iterator[Breach]:
     `actions: []`.
     Passes: the same result with `actions: [ACT-0050]`.
     """
-    targets = context.policy.satisfaction_targets
+    targets = context.policy.satisfaction_targets  # none at all: PRO003
     sources = {a.source_ref for a in context.repository.actions if a.source_ref}
     for result in context.repository.results:
         below = [
@@ -197,12 +201,6 @@ def result_incomplete(context: Context) -> Iterator[Breach]:
             )
 
 
-def _instrument(context: Context, result: Result) -> Instrument | None:
-    matching = [i for i in context.repository.instruments if i.id == result.instrument]
-    exact = [i for i in matching if i.version == result.instrument_version]
-    return next(iter(exact or matching), None)
-
-
 @rule("SAT004", "error", clause="8.3.2", subject="file")
 def scores_differ(context: Context) -> Iterator[Breach]:
     """Declared scores differ from what the responses file yields.
@@ -263,7 +261,7 @@ def scores_differ(context: Context) -> Iterator[Breach]:
             )
         if not scores:
             continue
-        instrument = _instrument(context, result)
+        instrument = context.repository.instrument_of(result)
         scale = instrument.scale if instrument is not None and instrument.scale else DEFAULT_CSAT_SCALE
         for name, declared in result.scores.items():
             if name == "csat":
@@ -285,3 +283,40 @@ def scores_differ(context: Context) -> Iterator[Breach]:
                 f"{_label(result)}: declares {name.upper()} {_number(declared)} but {path} yields "
                 f"{_number(round(computed, 1))} ({basis}): correct the score, or the file",
             )
+
+
+@rule("SAT005", "error", clause="8.3.2", subject="file")
+def incident_unnamed(context: Context) -> Iterator[Breach]:
+    """A result of a post-incident survey does not name the incident it follows.
+
+    A result whose instrument's `method` is `post-incident` records, under
+    `incident`, the incident the survey followed: its id in the incident tool
+    (`MI-2026-014`) or an `https://` link to its record. A value of another form
+    is BRM002's finding. Post-incident results are event-driven: they never count
+    as the planned survey that SAT001 looks for.
+
+    Why an auditor cares:
+    A post-incident survey is evidence about one incident. Without the incident
+    named, nobody can tie the scores and themes to what happened, check that
+    every major incident was followed up, or tell the survey from a planned one
+    sent at a convenient moment.
+
+    How to fix:
+    Add `incident:` with the incident's id (or a link to its record) to the
+    result's front-matter.
+
+    Example:
+    Fails: a result with `instrument: post-incident` and no `incident`.
+    Passes: the same result with `incident: MI-2026-014`.
+    """
+    for result in context.repository.results:
+        instrument = context.repository.instrument_of(result)
+        if instrument is None or instrument.method != "post-incident" or "incident" in result.raw:
+            continue  # not a post-incident survey, or one that names its incident (its form is BRM002's)
+        yield Breach(
+            result.at("instrument"),
+            subject_of(result),
+            f"{_label(result)} is a post-incident survey (instrument {instrument.id}) but does not name the "
+            "incident it follows: add `incident:` with the incident's id (MI-2026-014) or an https:// link to "
+            "its record",
+        )
