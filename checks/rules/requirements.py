@@ -73,6 +73,47 @@ def service_without_owner(context: Context) -> Iterator[Breach]:
         )
 
 
+@rule("SVC003", "error", clause="8.3.2", subject="register")
+def nothing_in_scope(context: Context) -> Iterator[Breach]:
+    """The registers identify no in-scope service, or no customer.
+
+    The service catalogue (`registers/services.yaml`, or files under
+    `registers/services/`) holds at least one service in the scope of the service
+    management system, and the customer register at least one customer. A
+    register that cannot be read is BRM001's finding, not this one.
+
+    Why an auditor cares:
+    Clause 8.3.2 starts from the customers of the services in scope. With none
+    recorded, every other check of business relationship management has nothing
+    to look at and passes: a clean result that means "nothing was checked", not
+    "covered".
+
+    How to fix:
+    Add the services in scope to the service catalogue and each customer, with
+    the services it consumes and its representatives, to the customer register
+    (`brm new customer`).
+
+    Example:
+    Fails: `registers/customers.yaml` holding `[]` and no file under `registers/customers/`.
+    Passes: one customer consuming one in-scope service.
+    """
+    repository = context.repository
+    if "services" not in repository.incomplete and not any(s.in_scope for s in repository.services):
+        yield Breach(
+            Location("registers/services.yaml", 1, 1),
+            "services",
+            "the service catalogue has no service in scope: add each service in the scope of the service "
+            "management system, with its owner, to registers/services.yaml",
+        )
+    if "customers" not in repository.incomplete and not repository.customers:
+        yield Breach(
+            Location("registers/customers.yaml", 1, 1),
+            "customers",
+            "the customer register has no customer: add each customer with the services it consumes and its "
+            "representatives (`brm new customer`)",
+        )
+
+
 def _requirements_by_pair(context: Context) -> dict[tuple[str, str], Requirements]:
     found: dict[tuple[str, str], Requirements] = {}
     for requirements in context.repository.requirements:
