@@ -31,12 +31,15 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import __version__
 from .dates import Interval
 from .writing import EXISTS, Outcome, WriteError, write_new
+
+if TYPE_CHECKING:
+    from .model import Repository
 
 #: Where the procedures go, by id, and the template each is filled from.
 PROCEDURES = {
@@ -379,8 +382,24 @@ def tooling_files(setup: Setup) -> list[NewFile]:
     return files
 
 
-def evidence_files(setup: Setup) -> list[NewFile]:
-    return [*procedure_files(setup), *people_files(setup)]
+def evidence_files(setup: Setup, repository: Repository | None = None) -> tuple[list[NewFile], list[str]]:
+    """The procedures and people, except those whose id the repository already holds (with a note each)."""
+    notes = []
+    if repository is not None:
+        held = [p for p in setup.procedures if repository.procedure(p) is not None]
+        for procedure_id in held:
+            found = repository.procedure(procedure_id)
+            assert found is not None
+            notes.append(f"procedure {procedure_id} is already in {found.source.path}: kept as it is")
+        setup = replace(setup, procedures=tuple(p for p in setup.procedures if p not in held))
+        people = set(repository.people)
+        for person in setup.staff:
+            if person.id in people:
+                notes.append(f"person {person.id} is already in the registers: kept as it is")
+        setup = replace(setup, people=[p for p in setup.people if p.id not in people])
+        files = procedure_files(setup) + [f for f in people_files(setup) if f.records["id"] not in people]
+        return files, notes
+    return [*procedure_files(setup), *people_files(setup)], notes
 
 
 def verify(new: NewFile) -> None:
@@ -395,9 +414,10 @@ def verify(new: NewFile) -> None:
         raise InitError(f"{new.path} would not be readable (line {document.line}: {document.message})")
     if document.data != new.records:
         raise InitError(f"{new.path} would not read back as written: {document.data!r} != {new.records!r}")
-    record = {**document.data, **{name: "to be named" for name in new.left_out}}
-    for violation in validator(new.type_name).violations(record):
-        raise InitError(f"{new.path}: the new {new.type_name} would not match its schema: {violation.message}")
+    for record in document.data if isinstance(document.data, list) else [document.data]:
+        filled = {**record, **{name: "to be named" for name in new.left_out}}
+        for violation in validator(new.type_name).violations(filled):
+            raise InitError(f"{new.path}: the new {new.type_name} would not match its schema: {violation.message}")
 
 
 def write(root: Path, files: Iterable[NewFile]) -> Outcome:
@@ -414,15 +434,23 @@ def write(root: Path, files: Iterable[NewFile]) -> Outcome:
     return outcome
 
 
-def init(root: Path, setup: Setup) -> Outcome:
-    """Set up the evidence repository at ``root`` (created if need be)."""
+def existing(root: Path) -> Repository:
+    """The evidence already at ``root`` (created if need be), so nothing in it is written again."""
+    from .load import load
+
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InitError(f"cannot create {root}: {error.strerror}") from None
     if not root.is_dir():
         raise InitError(f"{root} is not a folder")
-    return write(root, [*evidence_files(setup), *register_files(), *tooling_files(setup)])
+    return load(root).repository
+
+
+def init(root: Path, setup: Setup) -> tuple[Outcome, list[str]]:
+    """Set up the evidence repository at ``root``: what was written or skipped, and notes."""
+    evidence, notes = evidence_files(setup, existing(root))
+    return write(root, [*evidence, *register_files(), *tooling_files(setup)]), notes
 
 
 # -- flags and questions --------------------------------------------------------------
@@ -569,9 +597,10 @@ QUESTIONS: dict[str, tuple[str, Callable[[str], Any]]] = {
 }
 
 
-def ask_missing(args: argparse.Namespace, ask: Callable[[str], str]) -> None:
+def ask_missing(args: argparse.Namespace, ask: Callable[[str], str], dests: Iterable[str] = tuple(QUESTIONS)) -> None:
     """On a terminal: ask for each essential answer whose flag is missing (empty keeps the default)."""
-    for dest, (question, parse) in QUESTIONS.items():
+    for dest in dests:
+        question, parse = QUESTIONS[dest]
         if getattr(args, dest, None) not in (None, ""):
             continue
         while True:
@@ -671,14 +700,19 @@ def run(args: argparse.Namespace, today: date, interactive: bool, ask: Callable[
         ask_missing(args, ask)
     setup = setup_from(args, today)
     root = Path(args.root)
-    outcome = init(root, setup)
-    return report(root, outcome, setup)
+    outcome, notes = init(root, setup)
+    return report(root, outcome, setup, notes)
 
 
-def report(root: Path, outcome: Outcome, setup: Setup) -> str:
-    lines = [f"Set up an evidence repository for {setup.provider} in {root}:"]
-    lines += [f"  wrote   {path}" for path in outcome.written]
+def outcome_lines(outcome: Outcome, notes: Iterable[str] = ()) -> list[str]:
+    lines = [f"  wrote   {path}" for path in outcome.written]
     lines += [f"  skipped {path} (it exists: not changed)" for path in outcome.skipped]
+    lines += [f"  kept    {note}" for note in notes]
+    return lines
+
+
+def report(root: Path, outcome: Outcome, setup: Setup, notes: Iterable[str] = ()) -> str:
+    lines = [f"Set up an evidence repository for {setup.provider} in {root}:", *outcome_lines(outcome, notes)]
     todo = [
         f"name the {p.role.lower()}: add `name:` to registers/people/{p.id}.yaml (or init again with "
         f"--{'owner' if p == setup.owner else 'approver'} NAME in an empty folder)"
