@@ -538,9 +538,10 @@ def _name(text: str) -> str:
 
 def add_setup_flags(parser: argparse.ArgumentParser) -> None:
     """The answers ``brm init`` and ``brm import`` share: the provider, its people and its policy."""
+    d = manifest()["defaults"]
     parser.add_argument("--provider", metavar="NAME", help="the service provider's name (asked on a terminal)")
     parser.add_argument(
-        "--timezone", type=_zone, metavar="ZONE", help="IANA time zone of business hours (default: UTC)"
+        "--timezone", type=_zone, metavar="ZONE", help=f"IANA time zone of business hours (default: {d['timezone']})"
     )
     parser.add_argument(
         "--country", type=_country, metavar="CC", help="country whose public holidays are not business days"
@@ -553,10 +554,22 @@ def add_setup_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--approver-role", metavar="ROLE", help="the approver's role")
     parser.add_argument("--approved", type=_date, metavar="DATE", help="the date the approver approved the procedures")
-    parser.add_argument("--grace", type=_interval, metavar="INTERVAL", help="lateness tolerated before an error (P14D)")
-    parser.add_argument("--business-days", type=_days, metavar="DAYS", help="e.g. mon,tue,wed,thu,fri (the default)")
-    parser.add_argument("--business-hours", type=_business_hours, metavar="HH:MM-HH:MM", help="default: 09:00-17:00")
-    parser.add_argument("--resolution-target", type=_interval, metavar="INTERVAL", help="complaints (default: P10D)")
+    parser.add_argument(
+        "--grace", type=_interval, metavar="INTERVAL", help=f"lateness tolerated before an error ({d['grace']})"
+    )
+    parser.add_argument("--business-days", type=_days, metavar="DAYS", help=f"default: {','.join(d['business_days'])}")
+    parser.add_argument(
+        "--business-hours",
+        type=_business_hours,
+        metavar="HH:MM-HH:MM",
+        help=f"default: {d['business_start']}-{d['business_end']}",
+    )
+    parser.add_argument(
+        "--resolution-target",
+        type=_interval,
+        metavar="INTERVAL",
+        help=f"complaints (default: {d['resolution_target']})",
+    )
     parser.add_argument(
         "--hook-repo", metavar="URL", help="the git URL of brm-evidence, for the hook and requirements.txt"
     )
@@ -569,6 +582,8 @@ def add_setup_flags(parser: argparse.ArgumentParser) -> None:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The flags of ``brm init``: every answer."""
+    d = manifest()["defaults"]
+    tiers = " ".join(f"{name}:{s['review_interval']}:{s['survey_interval']}" for name, s in d["tiers"].items())
     parser.add_argument("root", nargs="?", default=".", help="the folder of the new evidence repository (default: .)")
     add_setup_flags(parser)
     parser.add_argument(
@@ -576,12 +591,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         type=_tier,
         metavar="NAME:REVIEW:SURVEY",
-        help="a tier, its review and survey intervals (repeat; default: strategic:P3M:P3M standard:P6M:P1Y)",
+        help=f"a tier, its review and survey intervals (repeat; default: {tiers})",
     )
-    parser.add_argument("--csat-target", type=_percent, metavar="PERCENT", help="percent satisfied (default: 85)")
+    parser.add_argument(
+        "--csat-target",
+        type=_percent,
+        metavar="PERCENT",
+        help=f"percent satisfied (default: {d['satisfaction_targets'].get('csat', 'none')})",
+    )
     parser.add_argument("--nps-target", type=_nps, metavar="NPS", help="a net promoter score target")
     parser.add_argument(
-        "--acknowledgement", type=_hours, metavar="DURATION", help="complaints, in business hours (PT4H)"
+        "--acknowledgement",
+        type=_hours,
+        metavar="DURATION",
+        help=f"complaints, in business hours ({d['acknowledgement']})",
     )
 
 
