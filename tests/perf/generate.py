@@ -745,7 +745,9 @@ class Generator:
                 f"report: https://reports.provider.example/{customer.id}/{period}-service-review.pdf",
                 "kpis:",
                 *(
-                    f'  - {{name: {flow(n)}, target: "{t}", actual: "{a}", met: {"true" if m else "false"}}}'
+                    f'  - {{name: {flow(n)}, target: "{t}", actual: "{a}", met: true}}'
+                    if m
+                    else f'  - {{name: {flow(n)}, target: "{t}", actual: "{a}", met: false, actions: [{raised[0].id}]}}'
                     for n, t, a, m in kpis
                 ),
                 "decisions:",
