@@ -224,3 +224,24 @@ def test_every(interval: str, phrase: str) -> None:
     parsed = Interval.parse(interval)
     assert parsed is not None
     assert every(parsed, "reviews") == phrase
+
+
+def test_a_post_incident_result_is_not_the_planned_survey(repo) -> None:
+    instrument = BASE["surveys/instruments/csat-quarterly.md"].replace("id: csat-quarterly", "id: after-incident")
+    later = BASE[RESULT].replace("instrument: csat-quarterly", "instrument: after-incident")
+    later = later.replace("sent: 2026-10-01", "sent: 2026-11-20").replace("period: 2026-Q3", "period: 2026-11")
+    files = {"surveys/instruments/after-incident.md": instrument, "surveys/results/2026/2026-11-retailco.md": later}
+    assert row(repo(files)).survey.last == date(2026, 11, 20)  # a csat instrument: periodic
+    files["surveys/instruments/after-incident.md"] = instrument.replace("method: csat", "method: post-incident")
+    retailco = row(repo(files))
+    assert (retailco.survey.last, retailco.survey.due) == (date(2026, 10, 1), date(2027, 1, 1))
+    assert retailco.last_result is not None and retailco.last_result.source.path == RESULT
+
+
+def test_open_actions_are_those_open_at_the_as_of_date(repo) -> None:
+    done = ACTIONS.replace("status: open", "status: done\n  closed: 2026-12-20\n  evidence: Report sent.")
+    root = repo({"registers/actions.yaml": done})
+    assert [a.id for a in row(root, as_of=date(2026, 11, 9)).open_actions] == []  # raised 2026-11-10
+    assert [a.id for a in row(root, as_of=date(2026, 12, 19)).open_actions] == ["ACT-0001"]
+    assert [a.id for a in row(root, as_of=date(2026, 12, 19)).overdue_actions] == ["ACT-0001"]  # due 2026-12-15
+    assert [a.id for a in row(root, as_of=date(2026, 12, 20)).open_actions] == []
