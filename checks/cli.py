@@ -9,12 +9,19 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .dates import judging_date
+from .failure import crash, report
+from .findings import display
+
+if TYPE_CHECKING:
+    from .model import Repository
 
 FORMATS = ("text", "json", "github", "sarif")
+EXPORT_FORMATS = ("business-relationships", "xlsx", "csv")
+_EXPORT_DEFAULTS = "standard output (business-relationships, csv of one register), registers.xlsx, registers-csv/"
 
 
 class UsageError(Exception):
@@ -50,11 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list the rules, or print one rule's documentation")
     rules.add_argument("code", nargs="?", help="a rule code, e.g. REV001")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--clause", metavar="CLAUSE", help="the rules that check a clause, e.g. 8.3.2 or 7.1 (2011)")
 
     status = commands.add_parser("status", help="show each customer's coverage: reviews, surveys, actions, complaints")
     status.add_argument("root", nargs="?", default=".", help="the evidence repository (default: .)")
     _as_of_argument(status)
-    status.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    status.add_argument(
+        "--format", choices=("text", "json", "md"), default="text", help="output format (default: text; md with --plan)"
+    )
+    status.add_argument("--plan", action="store_true", help="the findings as a 30/60/90-day plan, step by step")
 
     schema = commands.add_parser("schema", help="list the record schemas, print one, or export them all")
     schema.add_argument("type", nargs="?", help="a record type, e.g. action")
@@ -63,6 +74,22 @@ def _parser() -> argparse.ArgumentParser:
     from .scaffold import configure
 
     configure(commands.add_parser("new", help="write a new evidence file, prefilled from the registers"))
+
+    from . import init
+
+    init.configure(commands.add_parser("init", help="set up a new evidence repository (never overwrites a file)"))
+    from .interchange import configure_import
+
+    configure_import(commands.add_parser("import", help="write evidence from a business-relationships.json summary"))
+    export = commands.add_parser("export", help="write the registers as business-relationships.json, xlsx or csv")
+    export.add_argument("root", nargs="?", default=".", help="the evidence repository (default: .)")
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="what to write")
+    export.add_argument("--register", choices=_registers(), help="xlsx and csv: only this register")
+    export.add_argument(
+        "--output", metavar="PATH", help="a file (for csv of every register: a folder); default: " + _EXPORT_DEFAULTS
+    )
+    export.add_argument("--include-contacts", action="store_true", help="xlsx and csv: do not withhold contacts")
+    _as_of_argument(export)
     return parser
 
 
@@ -74,12 +101,19 @@ def _as_of_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def as_of(value: str | None) -> date:
-    """--as-of, else BRM_AS_OF, else today."""
+def as_of(value: str | None, timezone: str = "UTC") -> date:
+    """--as-of, else BRM_AS_OF, else today in ``timezone`` (the BRM procedures' time zone)."""
     try:
-        return judging_date(value, "--as-of")
+        return judging_date(value, "--as-of", timezone=timezone)
     except ValueError as error:
         raise UsageError(str(error)) from None
+
+
+def judged_at(value: str | None, repository: Repository) -> date:
+    """The judging date of a loaded repository: today is the day it is in its procedures' time zone."""
+    from .policy import Policy
+
+    return as_of(value, Policy.from_repository(repository).business_hours.timezone)
 
 
 def _root(value: str) -> Path:
@@ -93,16 +127,38 @@ def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
+#: What each command is doing, for the one line an unexpected exception becomes.
+_STAGES = {
+    "check": "checking",
+    "rules": "listing the rules",
+    "status": "computing the status of",
+    "schema": "writing the schemas",
+    "new": "writing a new evidence file beside",
+    "init": "setting up",
+    "import": "importing into",
+    "export": "exporting",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Exit 1 only ever comes with a report: anything unexpected is exit 2."""
+    command = "check"
     try:
         args = _parser().parse_args(argv)
-        handler = {"check": _check, "rules": _rules, "status": _status, "schema": _schema, "new": _new}[args.command]
-        return handler(args)
+        command = args.command
+        handlers = {"check": _check, "rules": _rules, "status": _status, "schema": _schema, "new": _new}
+        handlers |= {"init": _init, "import": _import, "export": _export}
+        return handlers[command](args)
     except UsageError as error:
-        print(f"brm: error: {error}", file=sys.stderr)
+        print(f"brm: error: {display(str(error))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug in brm, not in the evidence: never exit 1, never a traceback
+        report(crash(error, _STAGES.get(command, "running")), "brm")
+        return 2
 
 
 def _write(text: str, output: str | None) -> None:
@@ -128,7 +184,7 @@ def _check_evidence(args: argparse.Namespace) -> int:
     from .report import json as json_report
     from .rules import load_rules, matches, run
 
-    judged = as_of(args.as_of)
+    as_of(args.as_of)  # a bad date is refused before anything is read
     root = _root(args.root)
     select, ignore = _codes(args.select), _codes(args.ignore)
     rules = load_rules()
@@ -136,8 +192,9 @@ def _check_evidence(args: argparse.Namespace) -> int:
         if not any(matches(known, [code]) for known in rules):
             raise UsageError(f"'{code}' matches no rule (see 'brm rules')")
     loaded = load(root)
+    judged = judged_at(args.as_of, loaded.repository)
     findings = run(loaded, judged, select, ignore)
-    report = Report(judged, args.root, loaded.repository.files, findings, rules)
+    report = Report(judged, display(args.root), loaded.repository.files, findings, rules)
     if args.format == "text":
         colour = args.color == "always" or (
             args.color == "auto" and args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -161,6 +218,8 @@ def _check_evidence(args: argparse.Namespace) -> int:
 def _rules(args: argparse.Namespace) -> int:
     from .rules import load_rules
 
+    if args.clause is not None:
+        return _clause(args)
     rules = load_rules()
     if args.code is None:
         if args.format == "json":
@@ -202,16 +261,21 @@ def _status(args: argparse.Namespace) -> int:
     from .policy import Policy
     from .status import render_json, render_text
 
-    judged = as_of(args.as_of)
+    as_of(args.as_of)  # a bad date is refused before anything is read
     root = _root(args.root)
+    if args.plan:
+        return _plan(args, root)
+    if args.format == "md":
+        raise UsageError("--format md is for --plan; the coverage table is text or json")
     with bulk_reading():
         repository = load(root).repository
+    judged = judged_at(args.as_of, repository)
     matrix = coverage(repository, Policy.from_repository(repository), judged)
     if args.format == "json":
-        sys.stdout.write(render_json(matrix, args.root))
+        sys.stdout.write(render_json(matrix, display(args.root)))
     else:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        sys.stdout.write(render_text(matrix, args.root, colour))
+        sys.stdout.write(render_text(matrix, display(args.root), colour))
     return 0
 
 
@@ -244,9 +308,123 @@ def _schema(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from .scaffold import ScaffoldError, new
 
+    root = _root(args.root)
+    today = as_of(args.as_of)
+    if not (args.as_of or os.environ.get("BRM_AS_OF")):
+        from .load import load
+
+        today = judged_at(None, load(root).repository)  # today where the procedures are, not where we are
     try:
-        written = new(args, _root(args.root), as_of(args.as_of), interactive=sys.stdin.isatty())
+        written = new(args, root, today, interactive=_interactive())
     except ScaffoldError as error:
         raise UsageError(str(error)) from None
     print(f"wrote {written}")
+    return 0
+
+
+def _interactive() -> bool:
+    """Questions can be asked: standard input is a terminal (it may be closed, or None)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def _plan(args: argparse.Namespace, root: Path) -> int:
+    from . import plan
+    from .coverage import coverage
+    from .load import bulk_reading, load
+    from .policy import Policy
+    from .rules import run
+
+    with bulk_reading():
+        loaded = load(root)
+        repository = loaded.repository
+        judged = judged_at(args.as_of, repository)
+        findings = run(loaded, judged)
+        matrix = coverage(repository, Policy.from_repository(repository), judged)
+    steps = plan.build(repository, findings, matrix, display(args.root))
+    render = {"text": plan.render_text, "json": plan.render_json, "md": plan.render_markdown}[args.format]
+    sys.stdout.write(render(steps))
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .init import InitError, run
+
+    try:
+        sys.stdout.write(run(args, as_of(args.as_of), interactive=_interactive()))
+    except InitError as error:
+        raise UsageError(str(error)) from None
+    return 0
+
+
+def _clause(args: argparse.Namespace) -> int:
+    from .clauses import listing, render_json, render_text
+    from .rules import load_rules
+
+    if args.code is not None:
+        raise UsageError("give a rule code or --clause, not both")
+    found = listing(args.clause)
+    if found is None:
+        raise UsageError(f"no rule checks clause '{args.clause}' (try 8.3.2, or 7.1 for the 2011 edition)")
+    titles = {code: rule.title for code, rule in load_rules().items()}
+    sys.stdout.write(render_json(found) if args.format == "json" else render_text(found, titles))
+    return 0
+
+
+def _registers() -> tuple[str, ...]:
+    from .export import REGISTERS
+
+    return REGISTERS
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .init import InitError
+    from .interchange import SummaryError, run_import
+
+    try:
+        sys.stdout.write(run_import(args, as_of(args.as_of), interactive=_interactive()))
+    except (InitError, SummaryError) as error:
+        raise UsageError(str(error)) from None
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from . import export
+    from .interchange import render_summary
+    from .load import bulk_reading, load
+
+    as_of(args.as_of)  # a bad date is refused before anything is read
+    root = _root(args.root)
+    if args.format == "business-relationships" and (args.register or args.include_contacts):
+        raise UsageError("--register and --include-contacts are for --format xlsx or csv")
+    with bulk_reading():
+        repository = load(root).repository
+    if args.format == "business-relationships":
+        _write(render_summary(repository), args.output)
+        return 0
+    judged = judged_at(args.as_of, repository)
+    tables = export.export(repository, export.tables_for(args.register), args.include_contacts)
+    cover = export.Cover(display(args.root), judged, export.commit_of(root), args.include_contacts)
+    try:
+        if args.format == "xlsx":
+            output = Path(args.output or "registers.xlsx")
+            output.write_bytes(export.workbook(tables, cover))
+        elif args.register:
+            [(table, rows)] = tables
+            _write(export.render_csv(table, rows), args.output)
+            output = Path(args.output or "-")
+        else:
+            output = Path(args.output or "registers-csv")
+            output.mkdir(parents=True, exist_ok=True)
+            counts = {table.name: len(rows) for table, rows in tables}
+            (output / "cover.csv").write_text(export.render_cover_csv(cover, counts), encoding="utf-8", newline="")
+            for table, rows in tables:
+                (output / f"{table.name}.csv").write_text(export.render_csv(table, rows), encoding="utf-8", newline="")
+    except OSError as error:
+        raise UsageError(f"cannot write {error.filename or args.output}: {error.strerror}") from None
+    if args.output is not None or args.format == "xlsx" or not args.register:
+        contacts = "included" if args.include_contacts else "withheld"
+        print(f"wrote {output} ({sum(len(r) for _, r in tables)} rows; contacts {contacts})", file=sys.stderr)
     return 0

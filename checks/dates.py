@@ -1,21 +1,42 @@
-"""Intervals, due dates and instants. Calendar arithmetic is dateutil's, never ours."""
+"""Intervals, due dates and instants. Calendar arithmetic is dateutil's, never ours.
+
+Evidence dates and instants fall in the years :data:`FIRST_YEAR` to :data:`LAST_YEAR`,
+and an interval is as long as the schemas allow (``common.schema.json``'s ``duration``
+and ``business_time`` patterns, which the parser reads): the arithmetic of every rule
+then stays inside the calendar. Whatever still reaches it from outside those bounds
+(a judging date in year 9999, a horizon) saturates at the calendar's ends.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import relativedelta
 
 #: The words FORMAT.md accepts wherever an interval is.
 WORDS = {"monthly": "P1M", "quarterly": "P3M", "semiannual": "P6M", "annual": "P1Y"}
 
-_DURATION = re.compile(
-    r"P(?!\Z)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?\Z"
+#: The years an evidence date or instant may fall in (FORMAT.md; the schemas' date patterns).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+_PARTS = re.compile(
+    r"P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?\Z"
 )
+
+
+@cache
+def _schema_pattern(definition: str) -> re.Pattern[str]:
+    """A pattern of ``common.schema.json``: the code accepts exactly what the schema does."""
+    text = resources.files("checks").joinpath("schemas", "common.schema.json").read_text(encoding="utf-8")
+    return re.compile(json.loads(text)["definitions"][definition]["pattern"])
 
 
 class Interval:
@@ -28,12 +49,21 @@ class Interval:
         self.delta = delta
 
     @classmethod
-    def parse(cls, value: object) -> Interval | None:
+    def parse(cls, value: object, business_time: bool = False) -> Interval | None:
+        """A calendar interval (``P3M``, ``P14D``, ``quarterly``: no time part), or ``None``.
+
+        With ``business_time``, a length of business time instead (``PT4H``, ``P1D`` as
+        24 hours). ``None`` for anything the schema refuses there, such as ``PT1S`` where
+        days are counted or ``P9999Y``: a record that fails its schema never reaches
+        the arithmetic with it.
+        """
         if not isinstance(value, str):
             return None
-        iso = WORDS.get(value, value)
-        match = _DURATION.match(iso)
-        if match is None:
+        iso = value if business_time else WORDS.get(value, value)
+        if _schema_pattern("business_time" if business_time else "duration").match(iso) is None:
+            return None
+        match = _PARTS.match(iso)
+        if match is None:  # pragma: no cover - the schema's pattern is narrower
             return None
         parts = {k: int(v) for k, v in match.groupdict().items() if v}
         weeks = parts.pop("weeks", 0)
@@ -41,11 +71,20 @@ class Interval:
         return cls(value, relativedelta(**parts))  # type: ignore[arg-type]
 
     def after(self, start: date) -> date:
-        """The due date one interval after ``start`` (31 January + P1M = 28 February)."""
-        return start + self.delta
+        """The due date one interval after ``start`` (31 January + P1M = 28 February).
+
+        Past the end of the calendar it is the calendar's last day: nothing is due before it.
+        """
+        try:
+            return _day(start + self.delta)
+        except (OverflowError, ValueError):
+            return date.max
 
     def before(self, end: date) -> date:
-        return end - self.delta
+        try:
+            return _day(end - self.delta)
+        except (OverflowError, ValueError):
+            return date.min
 
     def hours(self) -> float:
         """For short intervals such as PT4H: the length in hours (days count 24)."""
@@ -59,40 +98,83 @@ class Interval:
         return f"Interval({self.text!r})"
 
 
+def _day(value: date) -> date:
+    """A date, also when a time part made dateutil return a datetime."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _in_range(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 def parse_date(value: object) -> date | None:
+    """The date of an evidence field (an instant's date for a date-or-instant), or ``None``.
+
+    ``None`` also for a date outside :data:`FIRST_YEAR`..:data:`LAST_YEAR` (the schema's
+    BRM002 says so), so no rule computes with year 1 or 9999.
+    """
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        return value if _in_range(value) else None
     if not isinstance(value, str) or len(value) < 10:
         return None
     try:
-        return date.fromisoformat(value[:10])
+        day = date.fromisoformat(value[:10])
     except ValueError:
         return None
+    return day if _in_range(day) else None
 
 
 def parse_instant(value: object) -> datetime | None:
-    """An aware datetime; a bare date or a time without an offset is not an instant."""
+    """An aware datetime; a bare date or a time without an offset is not an instant.
+
+    ``None`` also outside :data:`FIRST_YEAR`..:data:`LAST_YEAR`, in its own offset or in UTC.
+    """
     if not isinstance(value, str):
         return None
     try:
         moment = datetime.fromisoformat(value.replace(" ", "T", 1).replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
+    if moment.tzinfo is None or moment.utcoffset() is None or not _in_range(moment):
+        return None
+    try:
+        if not _in_range(moment.astimezone(UTC)):
+            return None
+    except OverflowError:
+        return None
+    return moment
 
 
-def judging_date(option: str | date | None, option_name: str, environ: Mapping[str, str] = os.environ) -> date:
+def judging_date(
+    option: str | date | None,
+    option_name: str,
+    environ: Mapping[str, str] = os.environ,
+    timezone: str = "UTC",
+    now: datetime | None = None,
+) -> date:
     """The date cadences are judged at: the option, else ``BRM_AS_OF``, else today.
 
-    Raises ValueError with a sentence naming where the bad value came from.
+    Today is the day it is in ``timezone``, the BRM procedures' time zone (the complaint
+    procedure's business hours; UTC where none is named or the name is unknown), never
+    the machine's: two runners at the same instant judge the same day wherever they are.
+    ``now`` is that instant (default: the clock). Raises ValueError with a sentence naming
+    where a bad value came from.
     """
     if isinstance(option, date):
         return option
     text = option or environ.get("BRM_AS_OF") or ""
     if not text:
-        return date.today()
+        instant = now if now is not None else datetime.now(UTC)
+        return instant.astimezone(_zone(timezone)).date()
     try:
         return date.fromisoformat(text)
     except ValueError:
         source = option_name if option else "BRM_AS_OF"
         raise ValueError(f"{source} '{text}' is not a date: give YYYY-MM-DD") from None
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return ZoneInfo("UTC")

@@ -8,6 +8,25 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 _LINE_NUMBERS = re.compile(r"\b(lines?) \d+(?:[-–]\d+)?")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def display(text: str) -> str:
+    """``text`` as it can be written in UTF-8, in every output format.
+
+    A file name that is not UTF-8 reaches Python with each bad byte kept as a lone
+    surrogate (``surrogateescape``); it is shown as that byte percent-encoded
+    (``reviews/caf%E9.md``), as a URL would. Any other lone surrogate becomes U+FFFD.
+    """
+    if text.isascii():
+        return text
+    return _SURROGATE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"%{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
 
 
 class Severity(StrEnum):
@@ -53,6 +72,16 @@ class Finding:
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
+
+    def displayable(self) -> Finding:
+        """The finding with every text writable as UTF-8 (see :func:`display`)."""
+        texts = (self.path, self.subject, self.message)
+        if all(t.isascii() for t in texts) and self.waiver is None:
+            return self
+        waiver = {k: display(v) for k, v in self.waiver.items()} if self.waiver is not None else None
+        return replace(
+            self, path=display(self.path), subject=display(self.subject), message=display(self.message), waiver=waiver
+        )
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)

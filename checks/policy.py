@@ -147,7 +147,7 @@ class Policy:
             ),
             process_review_interval=_interval(raw.get("process_review_interval"), _DEFAULTS["process_review_interval"]),
             severity=severity,
-            acknowledgement=Interval.parse(handling.get("acknowledgement")),
+            acknowledgement=Interval.parse(handling.get("acknowledgement"), business_time=True),
             resolution_target=Interval.parse(handling.get("resolution_target")),
             business_hours=_business_hours(handling.get("business_hours")),
             escalation_path=tuple(p for p in path if isinstance(p, str)) if isinstance(path, list) else (),

@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import Any
 
 from ..coverage import Coverage, coverage
+from ..failure import Crash
 from ..findings import Finding, Location, Severity
 from ..load import Loaded, LoadProblem
 from ..model import Repository, Waiver
@@ -191,28 +192,73 @@ def run(
     # Rules and waivers see the evidence as it stood at the judging date: a record dated later does not exist yet.
     repository = loaded.repository.as_of(as_of, policy.zone)
     context = Context(repository, policy, as_of, loaded.problems)
-    findings: list[Finding] = []
-    for code, declared in rules.items():
-        if (select and not matches(code, select)) or matches(code, ignore):
-            continue
-        setting = policy.severity.get(code, declared.severity)
-        if setting == "off":
-            continue
-        for breach in declared.check(context):
-            findings.append(
-                Finding(
-                    rule=code,
-                    severity=_severity(setting, breach.due, policy, as_of),
-                    path=breach.location.path,
-                    line=breach.location.line,
-                    column=breach.location.column,
-                    subject=breach.subject,
-                    message=breach.message,
-                )
-            )
-    findings = list(apply_waivers(findings, repository.waivers, as_of))
+
+    def found() -> Iterator[Finding]:
+        for code, declared in rules.items():
+            if (select and not matches(code, select)) or matches(code, ignore):
+                continue
+            setting = policy.severity.get(code, declared.severity)
+            if setting == "off":
+                continue
+            try:
+                for breach in declared.check(context):
+                    yield Finding(
+                        rule=code,
+                        severity=_severity(setting, breach.due, policy, as_of),
+                        path=breach.location.path,
+                        line=breach.location.line,
+                        column=breach.location.column,
+                        subject=breach.subject,
+                        message=breach.message,
+                    )
+            except Exception as error:  # a bug in the rule: one line naming the record's file, never a verdict
+                raise Crash(error, f"running rule {code} on") from error
+
+    findings = capped(apply_waivers(found(), repository.waivers, as_of))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+#: Findings of one rule in one file beyond this many are counted, not listed: a
+#: generated register of a million bad items gives a report a person can read, in
+#: bounded memory.
+MAX_PER_RULE_AND_FILE = 100
+_WORST = (Severity.ERROR, Severity.WARNING, Severity.WAIVED)
+
+
+def capped(findings: Iterable[Finding], limit: int = MAX_PER_RULE_AND_FILE) -> list[Finding]:
+    """The first ``limit`` findings of each rule in each file, then one that counts the rest.
+
+    The summary finding stands at the first finding not listed, with the most severe
+    severity among those it counts, so the verdict (exit status, error count) never
+    changes because of the cap. Every text is made writable as UTF-8 here, once.
+    """
+    kept: list[Finding] = []
+    listed: dict[tuple[str, str], int] = {}
+    rest: dict[tuple[str, str], tuple[Finding, int, Severity]] = {}
+    for finding in findings:
+        key = (finding.rule, finding.path)
+        count = listed.get(key, 0)
+        if count < limit:
+            listed[key] = count + 1
+            kept.append(finding.displayable())
+            continue
+        first, more, worst = rest.get(key, (finding, 0, finding.severity))
+        rest[key] = (first, more + 1, min(worst, finding.severity, key=_WORST.index))
+    for (code, _path), (first, more, worst) in rest.items():
+        kept.append(
+            Finding(
+                rule=code,
+                severity=worst,
+                path=first.path,
+                line=first.line,
+                column=first.column,
+                subject=first.path,
+                message=f"{more} more {code} finding{'' if more == 1 else 's'} in this file not listed "
+                f"(a report lists at most {limit} per rule and file): fix the ones listed, then check again",
+            ).displayable()
+        )
+    return kept
 
 
 def _severity(setting: str, due: date | None, policy: Policy, as_of: date) -> Severity:
