@@ -296,6 +296,7 @@ def requirements_unconfirmed(context: Context) -> Iterator[Breach]:
             due=due,
         )
 
+
 @rule("REQ004", "warning", clause="8.3.2", subject="requirements")
 def approved_after_effective(context: Context) -> Iterator[Breach]:
     """A requirement's approval is dated after its `effective` date.
