@@ -211,8 +211,21 @@ def evidence_file(
     """A record (or a Markdown front-matter and body) as ``brm new`` writes it: one schema line, then the fields."""
     from .scaffold import Draft, render
 
-    text = render(Draft(path, type_name, record, body), Path("."))
+    text = _empty_mappings(render(Draft(path, type_name, record, body), Path(".")))
     return NewFile(path, text, type_name, _prune(record), body is not None, left_out)
+
+
+def _empty_mappings(text: str) -> str:
+    """``key: {}`` for an empty mapping, which the renderer leaves as a bare ``key:`` (YAML's null)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not re.fullmatch(r"\s*[A-Za-z_][\w-]*:", line) or line.lstrip().startswith("#"):
+            continue
+        following = next((n for n in lines[index + 1 :] if n.strip()), "")
+        indent = len(line) - len(line.lstrip())
+        if following == "---" or len(following) - len(following.lstrip()) <= indent:
+            lines[index] = line + " {}"
+    return "\n".join(lines)
 
 
 def _fill(value: Any, values: dict[str, Any]) -> Any:
