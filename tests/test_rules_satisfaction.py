@@ -154,7 +154,22 @@ def test_sat001_only_a_post_incident_result_is_never_surveyed(repo) -> None:
     }
     [finding] = check(repo(files), select=("SAT001",))
     assert (finding.severity.value, finding.line) == ("error", 1)
-    assert "no satisfaction result on record" in finding.message
+    assert "no satisfaction result on record (its own or tier standard's) (the post-incident survey of " in (
+        finding.message
+    )
+    assert "2026-10-01 follows an event, not the plan, and does not count)" in finding.message
+
+
+def test_sat001_says_why_a_later_post_incident_result_does_not_count(repo) -> None:
+    files = {
+        "surveys/instruments/other-survey.md": instrument("post-incident"),
+        LATER: later_result(extra="incident: MI-2026-014\n"),
+    }
+    [finding] = check(repo(files), date(2027, 1, 16), select=("SAT001",))
+    assert finding.message.startswith(
+        f"RetailCo: no satisfaction result since 2026-10-01 ({RESULT}) (the post-incident survey of 2026-12-20 "
+        "follows an event, not the plan, and does not count); quarterly surveys were due by 2027-01-01"
+    )
 
 
 # --- SAT002 -------------------------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from datetime import date
 
-from ..coverage import every, iso
+from ..coverage import every, is_periodic, iso, results_covering
 from ..findings import Location
 from ..load import responses_path
-from ..model import Result
+from ..model import Customer, Result
 from . import Breach, Context, rule
 from .reading import subject_of
 
@@ -78,12 +79,13 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
         if customer.id is None or survey.interval is None or not survey.is_late(context.as_of):
             continue  # no id: BRM002; no interval: the tier plans no survey (PRO003) or is unknown (BRM003)
         tier = f" or tier {customer.tier}'s" if customer.tier else ""
+        events = _event_driven(context, customer, survey.last)
         if survey.never and survey.due is None:
             yield Breach(
                 customer.at("id"),
                 customer.id,
-                f"{customer.label}: no satisfaction result on record (its own{tier}); surveys are due every "
-                f"{iso(survey.interval)}: {_RUN_SURVEY} (for a new customer, record `onboarded`)",
+                f"{customer.label}: no satisfaction result on record (its own{tier}){events}; surveys are due "
+                f"every {iso(survey.interval)}: {_RUN_SURVEY} (for a new customer, record `onboarded`)",
             )
             continue
         if survey.never:
@@ -91,17 +93,29 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
                 customer.at("onboarded"),
                 customer.id,
                 f"{customer.label}: no satisfaction result (its own{tier}) since it was onboarded on "
-                f"{survey.start}; the first was due by {survey.due} (+{grace} grace): {_RUN_SURVEY}",
+                f"{survey.start}{events}; the first was due by {survey.due} (+{grace} grace): {_RUN_SURVEY}",
                 due=survey.due,
             )
             continue
         yield Breach(
             customer.at("id"),
             customer.id,
-            f"{customer.label}: no satisfaction result since {survey.last} ({survey.evidence}); "
+            f"{customer.label}: no satisfaction result since {survey.last} ({survey.evidence}){events}; "
             f"{every(survey.interval, 'surveys')} were due by {survey.due} (+{grace} grace): {_RUN_SURVEY}",
             due=survey.due,
         )
+
+
+def _event_driven(context: Context, customer: Customer, since: date | None) -> str:
+    """Why results the customer may think count do not: post-incident surveys sent since the last planned one."""
+    later = [
+        r
+        for r in results_covering(context.repository, customer, context.as_of)
+        if not is_periodic(context.repository, r) and (since is None or (r.sent is not None and r.sent > since))
+    ]
+    if not later:
+        return ""
+    return f" (the post-incident survey of {later[-1].sent} follows an event, not the plan, and does not count)"
 
 
 @rule("SAT002", "error", clause="8.3.2", subject="file")
