@@ -10,13 +10,13 @@ import csv
 import gc
 import io
 import math
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .boundary import MAX_BYTES, Refused, TooLarge, Tree, inspect, megabytes, read_bytes, resolve, scan, skipped
 from .findings import Location
 from .model import (
     Action,
@@ -34,7 +34,7 @@ from .model import (
     Source,
     Waiver,
 )
-from .reader import MAX_BYTES, Document, Problem, read_file
+from .reader import Document, Problem, read_file
 from .schema import validator
 
 #: Register name (file stem or folder under registers/) -> (schema type, builder, repository list).
@@ -49,8 +49,15 @@ REGISTERS: dict[str, tuple[str, Callable[[Source, dict[str, Any]], Record], str]
 }
 
 YAML_SUFFIXES = (".yaml", ".yml")
-#: Folders never walked: tooling, caches and the built site.
-SKIP_DIRS = frozenset({".git", ".venv", "node_modules", "__pycache__", "site", ".cache"})
+#: Where each kind of evidence stands (FORMAT.md's layout): folder, whether its
+#: subfolders count, suffix, and the kind (None: a register, named by file or folder).
+AREAS: tuple[tuple[str, bool, tuple[str, ...], str | None], ...] = (
+    ("registers", True, YAML_SUFFIXES, None),
+    ("reviews", True, (".md",), "review"),
+    ("surveys/instruments", False, (".md",), "survey-instrument"),
+    ("surveys/results", True, (".md",), "satisfaction-result"),
+    ("procedures", False, (".md",), "procedure"),
+)
 
 
 @dataclass(frozen=True)
@@ -69,37 +76,55 @@ class Loaded:
     problems: list[LoadProblem] = field(default_factory=list)
 
 
-def _walk(root: Path, folder: str, suffixes: tuple[str, ...], recursive: bool) -> list[str]:
-    base = root / folder
-    if not base.is_dir():
-        return []
-    found: list[str] = []
-    for directory, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        if not recursive:
-            dirnames[:] = []
-        rel = Path(directory).relative_to(root).as_posix()
-        found.extend(f"{rel}/{name}" for name in sorted(filenames) if name.endswith(suffixes))
-    return found
+def evidence_kind(path: str) -> str | None:
+    """What the file at ``path`` is by where it stands, or None if it is not evidence.
+
+    A register's name is its file's stem (``registers/actions.yaml``) or its folder
+    (``registers/actions/ACT-0042.yaml``).
+    """
+    for area, recursive, suffixes, kind in AREAS:
+        if not path.startswith(area + "/") or not path.endswith(suffixes):
+            continue
+        rest = path[len(area) + 1 :].split("/")
+        if len(rest) > 1 and not recursive:
+            return None
+        if kind is not None:
+            return kind
+        return rest[0].rsplit(".", 1)[0] if len(rest) == 1 else rest[0]
+    return None
 
 
-def discover(root: Path) -> list[tuple[str, str]]:
-    """Every evidence file as (relative POSIX path, what it is), in a stable order."""
-    files: list[tuple[str, str]] = []
-    registers = root / "registers"
-    if registers.is_dir():
-        for entry in sorted(registers.iterdir()):
-            name = entry.name
-            if entry.is_file() and name.endswith(YAML_SUFFIXES):
-                files.append((f"registers/{name}", Path(name).stem))
-            elif entry.is_dir() and not name.startswith("."):
-                for path in _walk(root, f"registers/{name}", YAML_SUFFIXES, recursive=True):
-                    files.append((path, name))
-    files += [(p, "review") for p in _walk(root, "reviews", (".md",), recursive=True)]
-    files += [(p, "survey-instrument") for p in _walk(root, "surveys/instruments", (".md",), recursive=False)]
-    files += [(p, "satisfaction-result") for p in _walk(root, "surveys/results", (".md",), recursive=True)]
-    files += [(p, "procedure") for p in _walk(root, "procedures", (".md",), recursive=False)]
-    return files
+def _kinds_behind(path: str, folder: bool) -> set[str]:
+    """The kinds of evidence a refused entry stands for (a file, or a folder that could hold some)."""
+    kind = evidence_kind(path)
+    kinds = {kind} if kind is not None else set()
+    if not folder or any(skipped(part) for part in path.split("/")):
+        return kinds
+    for area, recursive, _suffixes, area_kind in AREAS:
+        if area == path or area.startswith(path + "/"):  # the link stands for the whole area
+            kinds |= set(REGISTERS) if area_kind is None else {area_kind}
+        elif recursive and path.startswith(area + "/"):
+            kinds.add(path[len(area) + 1 :].split("/")[0] if area_kind is None else area_kind)
+    return kinds
+
+
+def discover(root: Path, tree: Tree | None = None) -> list[tuple[str, str]]:
+    """Every readable evidence file as (relative POSIX path, what it is), in a stable order.
+
+    Registers first (by file or folder name), then reviews, survey instruments, survey
+    results and procedures; within a folder, its files by name, then its folders.
+    """
+    files = (tree or scan(root)).files
+    found = [(path, kind) for path in files if (kind := evidence_kind(path)) is not None]
+    order = {kind: index for index, (_area, _recursive, _suffixes, kind) in enumerate(AREAS) if kind}
+
+    def place(entry: tuple[str, str]) -> tuple[int, str]:
+        path, kind = entry
+        if kind in order and not path.startswith("registers/"):
+            return order[kind], ""
+        return 0, path.split("/")[1]  # a register: by its entry under registers/
+
+    return sorted(found, key=place)  # stable: walk order within each group
 
 
 _MARKDOWN: dict[str, tuple[Callable[[Source, dict[str, Any]], Record], str]] = {
@@ -114,10 +139,11 @@ def load(root: Path) -> Loaded:
     repository = Repository(root=root)
     loaded = Loaded(repository)
     problems = loaded.problems
-    for path, kind in discover(root):
+    tree = scan(root)
+    for path, kind in discover(root, tree):
         repository.files += 1
         markdown = path.endswith(".md")
-        document = read_file(root / path, path, markdown)
+        document = read_file(root, path, markdown, tree.files[path])
         if isinstance(document, Problem):
             repository.incomplete.add(kind)
             problems.append(
@@ -157,7 +183,14 @@ def load(root: Path) -> Loaded:
                 _add(loaded, document, (index,), item, type_name, build, attribute)
         else:
             _add(loaded, document, (), data, type_name, build, attribute)
-    repository.paths = _all_paths(root)
+    for path, reason in tree.refused.items():
+        kinds = _kinds_behind(path, folder=path not in tree.not_folders)
+        if kinds:  # evidence the checks will not read: a link out of the repository, a pipe ...
+            repository.files += 1
+            repository.incomplete |= kinds
+            problems.append(LoadProblem("BRM001", Location(path, 1, 1), path, reason))
+    repository.paths = set(tree.files)
+    repository.refused = tree.refused
     _read_responses(repository)
     return loaded
 
@@ -189,33 +222,19 @@ def _add(
     getattr(loaded.repository, attribute).append(build(source, data))
 
 
-def _all_paths(root: Path) -> set[str]:
-    """Every file below the root, for references to reports, sources and responses."""
-    paths: set[str] = set()
-    for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
-        rel = Path(directory).relative_to(root).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        paths.update(prefix + name for name in filenames)
-    return paths
-
-
 #: The column of a responses file that holds each response's score.
 SCORE_COLUMN = "score"
 
 
 def responses_path(result: Result) -> str | None:
-    """A result's responses file: a name beside the result, or a path from the repository root.
+    """A result's responses file inside the repository, or None (none given, a URL, or refused).
 
-    The same resolution as BRM003's check that the file exists (rules/reading.py).
+    Resolved by :func:`checks.boundary.resolve`, as BRM003 and the site resolve it: a
+    bare name or a ``./`` path is beside the result, any other path is from the root.
     """
-    name = result.responses_file
-    if name is None or "://" in name:
-        return None  # none, or a URL: nothing in the repository to read
-    if "/" in name and not name.startswith("."):
-        return name
-    folder = result.source.path.rsplit("/", 1)[0]
-    return f"{folder}/{name}"
+    if result.responses_file is None:
+        return None
+    return resolve(result.responses_file, beside=result.source.path).path
 
 
 def _read_responses(repository: Repository) -> None:
@@ -231,17 +250,23 @@ def _read_responses(repository: Repository) -> None:
 
 
 def read_responses(repository: Repository, path: str) -> tuple[list[float] | None, str | None]:
-    """The `score` column of a responses CSV (one row a response), or why it cannot be read."""
-    root = repository.root.resolve()
-    file = (repository.root / path).resolve()
-    if path not in repository.paths or not file.is_relative_to(root) or not file.is_file():
-        return None, f"the responses file {path} does not exist"
-    try:
-        raw = file.read_bytes()
-    except OSError as error:
-        return None, f"the responses file {path} cannot be read ({error.strerror})"
-    if len(raw) > MAX_BYTES:
-        return None, f"the responses file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
+    """The `score` column of a responses CSV (one row a response), or why it cannot be read.
+
+    Only a file the walk found readable is opened (a regular file inside the repository),
+    and never more of it than the size limit.
+    """
+    if path not in repository.paths:
+        why = repository.refused.get(path)
+        return None, f"the responses file {path} is {why}" if why else f"the responses file {path} does not exist"
+    target = inspect(repository.root, path)
+    raw = read_bytes(target) if isinstance(target, str) else target
+    if isinstance(raw, Refused):
+        return None, f"the responses file {path} cannot be read: {raw.reason}"
+    if isinstance(raw, TooLarge):
+        return None, (
+            f"the responses file is {megabytes(raw.size)}, larger than the {MAX_BYTES // (1024 * 1024)} MB "
+            "limit: split the responses, or keep only the score column"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -563,6 +563,9 @@ class Repository:
     documents: list[Document] = field(default_factory=list)  # every file read, in order
     #: Paths of every file below the root (POSIX, relative), for file references.
     paths: set[str] = field(default_factory=set)
+    #: Entries below the root the checks will not read (a link out of the repository, a
+    #: pipe, a device), with why: such a path does not exist for references.
+    refused: dict[str, str] = field(default_factory=dict)
     #: Kinds of evidence with at least one unreadable file (register names such as
     #: "services", or "review", "survey-instrument" ...): references into an incomplete
     #: kind are not judged, so one BRM001 does not cascade into dozens of findings.

@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from .boundary import MAX_BYTES, Refused, TooLarge, inspect, megabytes, read_bytes
+
 try:  # libyaml is ~10x faster; the pure-Python loader gives the same answers.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
@@ -52,11 +54,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         pass
 
 
-#: Evidence files are small; anything larger is a mistake (or an attack).
-MAX_BYTES = 4 * 1024 * 1024
-#: Flow collections nested deeper than this are refused before libyaml sees them:
-#: its composer recurses in C and crashes the process somewhere past 20,000 levels.
-MAX_FLOW_DEPTH = 100
+#: Lists and mappings nested deeper than this are refused before the parser sees them,
+#: in our words: libyaml's composer recurses in C (and crashes the process somewhere past
+#: 20,000 flow levels), and its own limits and wording differ from release to release.
+MAX_DEPTH = 100
+TOO_DEEP = f"lists or mappings nested more than {MAX_DEPTH} levels deep: flatten the structure"
 
 JsonPath = tuple[str | int, ...]
 
@@ -150,15 +152,19 @@ def _positions(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, tuple[int,
             _positions(item, (*path, index), lines, offset)
 
 
+def _too_large(size: int) -> Problem:
+    return Problem(
+        1,
+        1,
+        f"file is {megabytes(size)}; evidence files are limited to "
+        f"{MAX_BYTES // 1048576} MB: split a large register into a folder of files",
+    )
+
+
 def decode(raw: bytes) -> str | Problem:
     """UTF-8 text with a BOM dropped and CRLF folded, or why it is not text."""
     if len(raw) > MAX_BYTES:
-        return Problem(
-            1,
-            1,
-            f"file is {len(raw) / 1048576:.1f} MB; evidence files are limited to "
-            f"{MAX_BYTES // 1048576} MB: split a large register into a folder of files",
-        )
+        return _too_large(len(raw))
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, column = _position(raw, nul)
@@ -190,7 +196,7 @@ def _text_position(text: str, index: int) -> tuple[int, int]:
 
 def parse_yaml(text: str, path: str = "", line_offset: int = 0) -> Document | Problem:
     """Strictly parse one YAML document; line numbers are shifted by ``line_offset``."""
-    too_deep = _flow_depth_problem(text, line_offset)
+    too_deep = _flow_depth_problem(text, line_offset) or _block_depth_problem(text, line_offset)
     if too_deep is not None:
         return too_deep
     try:
@@ -216,23 +222,47 @@ def parse_yaml(text: str, path: str = "", line_offset: int = 0) -> Document | Pr
         )
     except yaml.YAMLError as error:
         return Problem(1 + line_offset, 1, f"YAML error: {error}")
-    except RecursionError:
-        return Problem(1 + line_offset, 1, "YAML is nested too deeply: flatten the structure")
+    except RecursionError:  # a net: the depth scans refuse such text before it is parsed
+        return Problem(1 + line_offset, 1, TOO_DEEP)
 
 
 def _flow_depth_problem(text: str, line_offset: int) -> Problem | None:
-    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
         return None  # the common case, decided without a scan
     depth = 0
     for match in _BRACKET.finditer(text):
         depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
-        if depth > MAX_FLOW_DEPTH:
+        if depth > MAX_DEPTH:
             line = text.count("\n", 0, match.start()) + 1 + line_offset
-            return Problem(
-                line,
-                match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1,
-                f"lists or mappings nested more than {MAX_FLOW_DEPTH} levels deep: flatten the structure",
-            )
+            return Problem(line, match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1, TOO_DEEP)
+    return None
+
+
+def _block_depth_problem(text: str, line_offset: int) -> Problem | None:
+    """Block nesting, estimated from indentation: each deeper indent and each compact '- ' is a level.
+
+    A line indented deeper than every open line before it counts as a level even where
+    it continues a scalar, so only text with more than MAX_DEPTH ever-deeper lines in a
+    row is refused (evidence never comes near); a list at its key's indentation counts
+    nothing, and the parser's own depth is at most twice this estimate.
+    """
+    if text.count("\n") + text.count("- ") <= MAX_DEPTH:
+        return None  # the common case, decided without a scan
+    indents: list[int] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        content = line.lstrip(" ")
+        if not content or content[0] == "#":
+            continue
+        indent = len(line) - len(content)
+        while indents and indents[-1] >= indent:
+            indents.pop()
+        indents.append(indent)
+        compact = 0
+        while content[:2] == "- " or content == "-":
+            compact += 1
+            content = content[2:].lstrip(" ")
+        if len(indents) + compact > MAX_DEPTH:
+            return Problem(number + line_offset, indent + 1, TOO_DEEP)
     return None
 
 
@@ -283,12 +313,21 @@ def read_markdown(text: str, path: str = "") -> Document | Problem:
     return document
 
 
-def read_file(file: Path, path: str, markdown: bool) -> Document | Problem:
-    """Read a YAML or Markdown evidence file from disk."""
-    try:
-        raw = file.read_bytes()
-    except OSError as error:
-        return Problem(1, 1, f"cannot open the file ({error.strerror}): check its permissions")
+def read_file(root: Path, path: str, markdown: bool, real: str | None = None) -> Document | Problem:
+    """Read the YAML or Markdown evidence file ``path`` (POSIX, relative to ``root``).
+
+    Only a regular file whose real path is inside ``root`` is opened (``real``, when the
+    caller found it with :func:`checks.boundary.scan`), and never more of it than the
+    size limit allows: a link out of the repository, a pipe or a device is a problem.
+    """
+    target = real if real is not None else inspect(root, path)
+    if isinstance(target, Refused):
+        return Problem(1, 1, target.reason)
+    raw = read_bytes(target)
+    if isinstance(raw, Refused):
+        return Problem(1, 1, raw.reason)
+    if isinstance(raw, TooLarge):
+        return _too_large(raw.size)
     text = decode(raw)
     if isinstance(text, Problem):
         return text

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..boundary import resolve
 from ..findings import Location
 from ..model import Body, Record
 from ..reader import Document
@@ -22,7 +23,11 @@ def unreadable(context: Context) -> Iterator[Breach]:
     The file is not UTF-8, has a YAML syntax error (a tab, bad indentation), a
     duplicate key, a YAML anchor, alias or merge key, a value that YAML 1.1 would
     silently retype (`no`, `on`, `12:30`, `010` unquoted), an impossible date, or
-    Markdown front-matter that is missing, unterminated or not a mapping.
+    Markdown front-matter that is missing, unterminated or not a mapping. Or it is
+    not a regular file inside the repository: a symbolic link (to a file or a
+    folder of evidence) that leads outside the repository or nowhere, a named
+    pipe, a device or a socket. Such an entry is found without opening it, and
+    nothing behind it is read or published.
 
     Why an auditor cares:
     Evidence that cannot be read reliably is not evidence. PyYAML keeps the last of
@@ -32,7 +37,8 @@ def unreadable(context: Context) -> Iterator[Breach]:
     How to fix:
     Go to the line named in the finding and do what the message says: quote the
     value, indent with spaces, remove the duplicate key, write the aliased value
-    out in full, or add the missing `---` line.
+    out in full, or add the missing `---` line. Replace a link that leads outside
+    the repository with the file itself.
 
     Example:
     Fails: `active: no` (read as false), `start: 09:30` (read as 570).
@@ -74,8 +80,11 @@ def dangling_reference(context: Context) -> Iterator[Breach]:
 
     A person, customer, service, tier, action, instrument, complaint or file named
     in a record does not exist: every person is an id in `registers/people.yaml` or
-    a representative of a customer; every file reference is a URL or a path that
-    exists in the repository.
+    a representative of a customer. A field that holds a path or a link (`report`,
+    `document`, an action's `source`, `responses_file`) is an `https://` address or
+    the path of a regular file inside the repository; a path that climbs out with
+    `..`, an absolute path, an `http:`, `file:`, `javascript:`, `mailto:` or other
+    link, or a symbolic link that leads outside the repository names nothing.
 
     Why an auditor cares:
     Traceability is the point of the evidence: an owner nobody can find, or minutes
@@ -83,11 +92,15 @@ def dangling_reference(context: Context) -> Iterator[Breach]:
     to improvement.
 
     How to fix:
-    Correct the spelling of the id, add the missing record, or fix the path.
+    Correct the spelling of the id, add the missing record, or fix the path: give
+    it from the repository root (a responses file: beside the result), or give the
+    document's `https://` address.
 
     Example:
-    Fails: `owner: alex-morgen` when the register holds `alex-morgan`.
-    Passes: `owner: alex-morgan`.
+    Fails: `owner: alex-morgen` when the register holds `alex-morgan`;
+    `report: file:///etc/passwd`; `report: ../../reports/q3.pdf`.
+    Passes: `owner: alex-morgan`; `report: reports/2026-Q3-northgate.pdf`;
+    `report: https://reports.provider.example/q3`.
     """
     refs = _References(context)
     repo = context.repository
@@ -141,7 +154,7 @@ def dangling_reference(context: Context) -> Iterator[Breach]:
         yield from refs.person(result, result.analysed_by, "analysed_by")
         yield from refs.actions(result, result.actions, "actions")
         if result.responses_file is not None:
-            yield from refs.file(result, _beside(result, result.responses_file), "responses_file")
+            yield from refs.file(result, result.responses_file, "responses_file", beside=True)
     for action in repo.actions:
         yield from refs.person(action, action.owner, "owner")
         yield from refs.customers(action, action.customers, "customers")
@@ -168,11 +181,6 @@ def dangling_reference(context: Context) -> Iterator[Breach]:
             for i, communication in enumerate(communications):
                 if isinstance(communication, dict) and isinstance(communication.get("owner"), str):
                     yield from refs.person(procedure, communication["owner"], "communications", i, "owner")
-
-
-def _beside(record: Record, name: str) -> str:
-    folder = record.source.path.rsplit("/", 1)[0]
-    return name if "/" in name and not name.startswith(".") else f"{folder}/{name}"
 
 
 def subject_of(record: Record) -> str:
@@ -245,16 +253,23 @@ class _References:
             if action not in self.context.actions:
                 yield self.missing(record, "action", action, "tracker action (registers/actions.yaml)", field, i)
 
-    def file(self, record: Record, reference: str | None, *fields: str | int) -> Iterator[Breach]:
-        if reference is None or _is_url(reference):
+    def file(self, record: Record, reference: str | None, *fields: str | int, beside: bool = False) -> Iterator[Breach]:
+        """A field that holds a path or a link: an https:// address, or a file inside the repository."""
+        if reference is None:
             return
-        path = reference.lstrip("./")
-        if path not in self.context.repository.paths:
+        resolved = resolve(reference, beside=record.source.path if beside else None)
+        repository = self.context.repository
+        if resolved.problem is not None:
+            yield Breach(record.at(*fields), subject_of(record), resolved.problem)
+        elif resolved.path is not None and resolved.path not in repository.paths:
+            why = repository.refused.get(resolved.path)
             yield Breach(
                 record.at(*fields),
                 subject_of(record),
-                f"file '{reference}' does not exist in the repository: give a URL, or add the file "
-                "and give its path from the repository root",
+                f"file '{resolved.path}' is {why}"
+                if why
+                else f"file '{resolved.path}' does not exist in the repository: give an https:// address, or add "
+                "the file and give its path from the repository root",
             )
 
     def source(self, action: Record, reference: str) -> Iterator[Breach]:
@@ -263,13 +278,7 @@ class _References:
             if reference not in self.context.complaints and "complaints" not in self.incomplete:
                 yield self.missing(action, "complaint", reference, "complaint (registers/complaints.yaml)", "source")
             return
-        if _is_url(reference):
-            return
         yield from self.file(action, reference, "source")
-
-
-def _is_url(reference: str) -> bool:
-    return "://" in reference or reference.startswith("mailto:")
 
 
 @rule("BRM004", "error", clause="7.5.3", subject="id")

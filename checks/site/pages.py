@@ -9,7 +9,6 @@ Markdown only through :mod:`sanitize` (rendered, then cleaned by nh3).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from bisect import bisect_right
 from collections import defaultdict
@@ -22,11 +21,12 @@ from typing import Any, TypeVar
 
 import yaml
 
+from ..boundary import resolve
 from ..coverage import DUE_SOON_STATUS, NOT_PLANNED, OVERDUE, Cadence, Coverage, CustomerCoverage, cadence, coverage
 from ..coverage import performance_reviews as covering_reviews
 from ..coverage import results_covering as covering_results
 from ..findings import Finding, Severity
-from ..load import Loaded
+from ..load import Loaded, responses_path
 from ..model import (
     Action,
     Complaint,
@@ -233,8 +233,8 @@ class Site:
             page = claim("surveys/results/" + slug(result.source.path, "surveys/results/"))
             self.result_page[id(result)] = page
             self.page_of_path[result.source.path] = page
-            if result.responses_file:
-                beside = posixpath.join(posixpath.dirname(result.source.path), result.responses_file)
+            beside = responses_path(result)  # the one resolution of path fields (checks.boundary)
+            if beside is not None:
                 self.page_of_path.setdefault(beside, page)
         self.procedure_page: dict[int, str] = {}
         for procedure in self.repository.procedures:
@@ -374,13 +374,17 @@ class Site:
         """A document reference (report, SLA, source): a page, an http(s) link, or the value as code."""
         if not value:
             return DASH
-        if value in self.page_of_path:
-            return self.evidence_link(here, value, self.document_label(value))
         if value in self.complaints:
             return self.complaint_link(here, value)
-        if value.lower().startswith(("http://", "https://")):
-            return external(value)
-        blob = self._repository_link(value) if value in self.repository.paths else None
+        resolved = resolve(value)  # the one decision on path and link fields (checks.boundary)
+        if resolved.url is not None:
+            return external(resolved.url)
+        path = resolved.path
+        if path is None:
+            return code(value)  # refused (BRM003): shown, never linked
+        if path in self.page_of_path:
+            return self.evidence_link(here, path, self.document_label(path))
+        blob = self._repository_link(path) if path in self.repository.paths else None
         return external(blob, value) if blob else code(value)
 
     def document_label(self, path: str) -> str:
@@ -1593,11 +1597,7 @@ class Site:
         )
         rate = (f" ({100 * result.responses / result.invited:.0f}% response rate)"
                 if result.invited and result.responses is not None else "")  # fmt: skip
-        csv_path = (
-            posixpath.join(posixpath.dirname(result.source.path), result.responses_file)
-            if result.responses_file
-            else None
-        )
+        csv_path = responses_path(result)
         who = ", ".join(self.customer_link(here, c) for c in result.customers) or (
             f"tier {self.say(result.tier)}" if result.tier else DASH
         )
