@@ -344,3 +344,15 @@ def test_end_to_end_init_plan_and_the_suggested_commands(tmp_path: Path) -> None
     assert "process-review" not in after
     remaining = set(codes(check(tmp_path)))
     assert remaining == {"SVC003"}  # the services and customers: `brm new service` and the customers follow
+
+
+def test_the_readme_example_works_as_written(tmp_path: Path) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### A new evidence repository: `brm init`") :]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    words = shlex.split(re.sub(r"\\\n\s*", " ", block.group(1)))
+    assert words[:3] == [".venv/bin/brm", "init", "../our-evidence"]
+    result = brm(*words[1:2], str(tmp_path / "our-evidence"), *words[3:], env=environment())
+    assert result.returncode == 0, result.stderr
+    assert sorted(codes(check(tmp_path / "our-evidence"))) == ["REV004", "SVC003", "SVC003"]
