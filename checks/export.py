@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .findings import display
 from .model import Repository, Representative
 
 #: A cell as the model gives it: text, a number, a date or an instant, or nothing.
@@ -293,7 +294,7 @@ class Cells:
     def value(self, column: str, value: Any, table: Table) -> Value:
         if value is None or isinstance(value, (bool, int, float, date)):
             return value if not isinstance(value, bool) else ("yes" if value else "no")
-        text = str(value)
+        text = display(str(value))
         if column in table.contact_columns and not self.contacts:
             return WITHHELD_EMAIL if column == "email" else WITHHELD_PHONE
         return self.redact(text)

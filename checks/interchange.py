@@ -231,11 +231,33 @@ def load_summary(path: Path) -> dict[str, Any]:
         raise SummaryError(f"{path}: nested too deeply to be a summary") from None
     if not isinstance(data, dict):
         raise SummaryError(f"{path}: the summary is a JSON object with `customers`, `complaint_procedure`, ...")
-    return data
+    try:
+        cleaned: dict[str, Any] = _cleaned(data)
+    except RecursionError:
+        raise SummaryError(f"{path}: nested too deeply to be a summary") from None
+    return cleaned
+
+
+def _cleaned(value: Any) -> Any:
+    """Every text of the summary, with lone surrogates (which no file can hold) replaced."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    return value
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text).strip()
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    return _clean(value) if isinstance(value, str) and _clean(value) else None
 
 
 def _texts(imported: Imported, where: str, value: Any) -> list[str]:
@@ -244,7 +266,7 @@ def _texts(imported: Imported, where: str, value: Any) -> list[str]:
     if not isinstance(value, list):
         imported.note(where, "not a list: left out")
         return []
-    found = [v.strip() for v in value if isinstance(v, str) and v.strip()]
+    found = [_clean(v) for v in value if isinstance(v, str) and _clean(v)]
     if len(found) != len(value):
         imported.note(where, "items that are not text were left out")
     return list(dict.fromkeys(found))

@@ -24,10 +24,16 @@ from importlib import resources
 from typing import Any
 
 from .coverage import Coverage
-from .findings import Finding, Severity
+from .findings import Finding, Severity, display
 from .model import Repository
 
 EVERY_CUSTOMER = "every customer"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    """Evidence text fit for a terminal and any encoding: no control character, no lone surrogate."""
+    return display(_CONTROL.sub("\ufffd", text)).replace("\n", " ")
 
 
 @dataclass(frozen=True)
@@ -215,7 +221,7 @@ def build(repository: Repository, findings: list[Finding], coverage: Coverage, r
         key = (kind.id, customer)
         if key not in steps:
             names = [lookup.customers[c].label if c in lookup.customers else c for c in (customer or "").split(", ")]
-            steps[key] = Step(kind, customer, ", ".join(names) if customer else None, title or kind.title)
+            steps[key] = Step(kind, customer, _safe(", ".join(names)) if customer else None, title or kind.title)
         return steps[key]
 
     for finding in findings:
@@ -233,9 +239,9 @@ def build(repository: Repository, findings: list[Finding], coverage: Coverage, r
         values["path"] = finding.path
         values["service"] = (lookup.service_at(customers[0], finding) if customers else None) or "SERVICE"
         entry = step(kind, customer)
-        entry.missing.append(Missing(finding.message, finding.rule, finding.path, finding.line))
+        entry.missing.append(Missing(_safe(finding.message), finding.rule, _safe(finding.path), finding.line))
         template = kind.commands.get(finding.rule) or kind.commands.get(finding.subject) or kind.command
-        entry.add_command(_fill(template, values) if template else None)
+        entry.add_command(_safe(_fill(template, values)) if template else None)
 
     firsts = {k.id: k for k in data.steps if k.first}
     empty_register = any(f.rule == "SVC003" and f.subject == "customers" for f in findings)
@@ -249,7 +255,7 @@ def build(repository: Repository, findings: list[Finding], coverage: Coverage, r
                 assert kind.first is not None
                 entry = step(kind, customer_id, kind.first["title"])
                 entry.missing.append(
-                    Missing(f"{row.customer.label}: no {noun} on record yet; the first is due by {cadence.due}")
+                    Missing(_safe(f"{row.customer.label}: no {noun} on record yet; the first is due by {cadence.due}"))
                 )
                 entry.add_command(_fill(kind.first["command"], {"customer": customer_id}))
     if empty_register:

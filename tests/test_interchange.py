@@ -415,6 +415,14 @@ def test_values_of_the_wrong_type_are_notes_not_crashes(tmp_path: Path) -> None:
     assert not [f for f in found if f.rule in ("BRM001", "BRM002") and "people" not in f.path]
 
 
+def test_a_lone_surrogate_becomes_a_replacement_character(tmp_path: Path) -> None:
+    summary = tmp_path / "s.json"
+    summary.write_text('{"customers": [{"service_name": "Hosting", "customer_name": "Caf\\udce9"}]}')
+    result = brm("import", str(summary), str(tmp_path / "evidence"), "--provider", "X")
+    assert result.returncode == 0, result.stderr
+    assert [c.name for c in load(tmp_path / "evidence").repository.customers] == ["Caf\ufffd"]
+
+
 def test_names_are_text_whatever_they_hold(tmp_path: Path) -> None:
     hostile = 'Acme: "Ltd" #1 & *ref <script>alert(1)</script>\t\u2028'
     data = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -205,3 +206,19 @@ def test_the_plan_through_the_console_script(tmp_path: Path, fmt: str) -> None:
 def test_markdown_is_only_for_the_plan() -> None:
     result = brm("status", str(ROOT), "--format", "md")
     assert result.returncode == 2 and "--plan" in result.stderr
+
+
+def test_terminal_control_and_undecodable_file_names_never_reach_the_output(repo: Any) -> None:
+    customers = (
+        '- id: retailco\n  name: "Retail\\e[2J\\u009bCo"\n  tier: standard\n  counterpart: alex-morgan\n'
+        "  services:\n    - service: cloud-hosting\n"
+    )
+    root = repo({"registers/customers.yaml": customers})
+    (root / "reviews/2026").joinpath(os.fsdecode(b"caf\xe9.md")).write_text("---\ntype: performance-review\n---\n")
+    for fmt in ("text", "md", "json"):
+        result = brm("status", "--plan", str(root), "--format", fmt, "--as-of", AS_OF.isoformat())
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\x9b" not in result.stdout
+        assert "caf%E9.md" in result.stdout
+        if fmt == "text":
+            assert "Retail\ufffd[2J\ufffdCo" in result.stdout  # the name was read, and defused
