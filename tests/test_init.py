@@ -342,8 +342,24 @@ def test_end_to_end_init_plan_and_the_suggested_commands(tmp_path: Path) -> None
     assert ran.returncode == 0, ran.stderr
     after = [s["step"] for s in _plan(tmp_path)["steps"]]
     assert "process-review" not in after
-    remaining = set(codes(check(tmp_path)))
-    assert remaining == {"SVC003"}  # the services and customers: `brm new service` and the customers follow
+    # The customer the plan asks for. Its `--service` needs a service in the catalogue, which
+    # `brm new service` (not in this version) would add first; until then it is left out.
+    [customer] = [c["command"] for c in commands if c["command"].startswith("brm new customer")]
+    answers = {
+        "--id": "acme-bank", "--name": "Acme Bank", "--tier": "standard", "--counterpart": "alex-morgan",
+        "--representative-id": "rosa-diaz", "--representative-name": "Rosa Diaz",
+    }  # fmt: skip
+    flags = [w for w in shlex.split(customer)[3:] if w.startswith("--")]
+    assert set(flags) - set(answers) == {"--service"}
+    filled = [part for flag in flags if flag in answers for part in (flag, answers[flag])]
+    ran = brm("new", "customer", *filled, cwd=tmp_path, env=environment())
+    assert ran.returncode == 0, ran.stderr
+    after_customer = {(s["step"], s["customer"]) for s in _plan(tmp_path)["steps"]}
+    # The checklist for "every customer" has become this customer's first review and survey.
+    assert ("reviews", "acme-bank") in after_customer and ("surveys", "acme-bank") in after_customer
+    assert not [s for s in after_customer if s[1] == "every customer"]
+    remaining = [(f.rule, f.subject) for f in check(tmp_path)]
+    assert remaining == [("SVC003", "services")]  # `brm new service` is the next command, once it exists
 
 
 def test_the_readme_example_works_as_written(tmp_path: Path) -> None:
