@@ -179,8 +179,7 @@ def load(root: Path) -> Loaded:
                 )
             )
         elif isinstance(data, list):
-            for index, item in enumerate(data):
-                _add(loaded, document, (index,), item, type_name, build, attribute)
+            _add_all(loaded, document, data, kind, type_name, build, attribute)
         else:
             _add(loaded, document, (), data, type_name, build, attribute)
     for path, reason in tree.refused.items():
@@ -195,6 +194,54 @@ def load(root: Path) -> Loaded:
     return loaded
 
 
+#: Schema problems one register file may have explained: past them, its records that
+#: fail are only counted, in one finding, and not read (the rule engine caps every
+#: rule's findings per file the same way). A generated million-item list is then one
+#: page of findings, in bounded time and memory.
+MAX_EXPLAINED = 99
+
+
+def _add_all(
+    loaded: Loaded,
+    document: Document,
+    items: list[Any],
+    kind: str,
+    type_name: str,
+    build: Callable[[Source, dict[str, Any]], Record],
+    attribute: str,
+) -> None:
+    """The records of one register file, each as :func:`_add` adds it, until too many fail."""
+    problems = loaded.problems
+    room = MAX_EXPLAINED
+    check = validator(type_name)
+    first_unread, unread = 0, 0
+    for index, item in enumerate(items):
+        if room > 0:
+            before = len(problems)
+            if _add(loaded, document, (index,), item, type_name, build, attribute, room):
+                room -= len(problems) - before
+                continue
+            room = 0  # this record's problems would not fit: from here on, only count
+        elif isinstance(item, dict) and check.valid(item):
+            getattr(loaded.repository, attribute).append(build(Source(document, (index,)), item))
+            continue
+        first_unread = first_unread if unread else index
+        unread += 1
+    if unread:
+        loaded.repository.incomplete.add(kind)  # references into the unread records are not judged
+        one = unread == 1
+        problems.append(
+            LoadProblem(
+                "BRM002",
+                Source(document, (first_unread,)).at(),
+                document.path,
+                f"{unread} more {type_name} record{'' if one else 's'} of this file "
+                f"{'does' if one else 'do'} not match the schema and {'is' if one else 'are'} "
+                f"not read (a file's first {MAX_EXPLAINED} problems are explained): fix those, then check again",
+            )
+        )
+
+
 def _add(
     loaded: Loaded,
     document: Document,
@@ -203,9 +250,13 @@ def _add(
     type_name: str,
     build: Callable[[Source, dict[str, Any]], Record],
     attribute: str,
-) -> None:
+    room: int = MAX_EXPLAINED,
+) -> bool:
+    """Add the record and its schema problems; False, adding nothing, if they are more than ``room``."""
     source = Source(document, json_path)
     if not isinstance(data, dict):
+        if room < 1:
+            return False
         loaded.problems.append(
             LoadProblem(
                 "BRM002",
@@ -215,11 +266,15 @@ def _add(
                 "write 'field: value' lines",
             )
         )
-        return
-    for violation in validator(type_name).violations(data):
+        return True
+    violations = validator(type_name).violations(data)
+    if len(violations) > room:
+        return False
+    for violation in violations:
         subject = data.get("id") if isinstance(data.get("id"), str) else document.path
         loaded.problems.append(LoadProblem("BRM002", source.at(*violation.json_path), str(subject), violation.message))
     getattr(loaded.repository, attribute).append(build(source, data))
+    return True
 
 
 #: The column of a responses file that holds each response's score.

@@ -125,12 +125,16 @@ class Validator:
         self._fast = _compiled(type_name)
         self._full: jsonschema.Draft7Validator | None = None
 
-    def violations(self, record: Any) -> list[Violation]:
+    def valid(self, record: Any) -> bool:
+        """Whether the record matches its schema (the fast path only: no explanation)."""
         try:
             self._fast(record, _FAST_FORMATS)
         except fastjsonschema.JsonSchemaException:
-            pass
-        else:
+            return False
+        return True
+
+    def violations(self, record: Any) -> list[Violation]:
+        if self.valid(record):
             return []
         found = sorted(self._full_validator().iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))
         # A malformed date fails both its pattern and its format: say it once.
