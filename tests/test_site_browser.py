@@ -7,28 +7,16 @@ serious or critical accessibility violation on the dashboard or a customer page.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
 from .conftest import ROOT
-from .site_support import PLANTED, build, build_example, planted_repository, serve
+from .site_support import PLANTED, build, build_example, launch, planted_repository, serve
 
-# Debian's chromium (installed by .ci/run); on GitHub's Ubuntu runners, the preinstalled Chrome.
-CHROMIUM = os.environ.get("BRM_CHROMIUM", "/usr/bin/chromium")
-ARGUMENTS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE = ROOT / "tests/.cache/axe.min.js"  # fetched by `make test` (see the Makefile)
 
 
@@ -48,11 +36,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        yield _launch(playwright)
-
-
-def _launch(playwright: Playwright) -> Browser:
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
+        yield launch(playwright)
 
 
 def heading(page: Page) -> str:

@@ -8,26 +8,14 @@ from pathlib import Path
 
 import icalendar
 import pytest
-import yaml
 
 from .conftest import ROOT
-from .site_support import AS_OF, PLANTED, build, build_example, planted_repository
+from .site_support import AS_OF, PLANTED, build, build_example, contacts_of_example, planted_repository
 
 #: Any element that would make the browser fetch from another host.
 REMOTE_ASSET = re.compile(
     r"<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", re.I
 )
-
-
-def contacts_of_example() -> tuple[list[str], list[str]]:
-    """Every e-mail address and phone number in the example's people and customer registers."""
-    emails, phones = [], []
-    people = yaml.safe_load((ROOT / "registers/people.yaml").read_text(encoding="utf-8"))
-    customers = yaml.safe_load((ROOT / "registers/customers.yaml").read_text(encoding="utf-8"))
-    for person in [*people, *(r for c in customers for r in c.get("representatives", []))]:
-        emails += [person["email"]] if person.get("email") else []
-        phones += [str(person["phone"])] if person.get("phone") else []
-    return emails, phones
 
 
 @pytest.fixture(scope="module")

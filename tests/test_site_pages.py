@@ -90,6 +90,14 @@ def test_record_paths_that_would_clash_get_their_own_pages(repo) -> None:
     assert "minutes/index.md" in pages and pages["minutes/index.md"].startswith("# Minutes")
 
 
+def test_long_ids_and_file_names_make_page_paths_a_file_system_takes(repo) -> None:
+    customers = BASE["registers/customers.yaml"].replace("- id: retailco", f"- id: {'r' * 400}")
+    long_name = f"reviews/2026/2026-11-10-{'x' * 220}.md"
+    pages = site(repo({"registers/customers.yaml": customers, long_name: BASE[REVIEW]})).pages()
+    assert all(len(segment.encode()) <= 120 for page in pages for segment in page.split("/"))
+    assert f"customers/{'r' * 100}.md" in pages and f"minutes/2026/2026-11-10-{'x' * 89}.md" in pages
+
+
 # --- the dashboard ---------------------------------------------------------------------------
 
 
@@ -432,6 +440,48 @@ def test_read_history_from_a_real_repository(tmp_path: Path) -> None:
     assert (
         history.link("https://github.com/o/r", REVIEW) == f"https://github.com/o/r/blob/{commit.sha}/evidence/{REVIEW}"
     )
+
+
+NEW_REVIEW = "reviews/2026/2026-11-20-retailco.md"
+
+
+def test_a_page_whose_file_is_not_committed_says_so(tmp_path: Path) -> None:
+    """A file deleted in a commit and written again, one staged, one new: no commit vouches for any."""
+    evidence = write_repo(tmp_path / "evidence", {NEW_REVIEW: BASE[REVIEW].replace("2026-11-10", "2026-11-20")})
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "evidence")
+    _git(tmp_path, "rm", "-q", f"evidence/{REVIEW}", f"evidence/{NEW_REVIEW}")
+    _git(tmp_path, "commit", "-q", "-m", "withdrawn")
+    (evidence / REVIEW).write_text(BASE[REVIEW], encoding="utf-8")  # back, never committed again
+    (evidence / NEW_REVIEW).write_text(BASE[REVIEW].replace("2026-11-10", "2026-11-20"), encoding="utf-8")
+    _git(tmp_path, "add", f"evidence/{NEW_REVIEW}")  # staged, not committed
+    planted = "reviews/2026/2026-11-21-retailco.md"
+    (evidence / planted).write_text(BASE[REVIEW].replace("2026-11-10", "2026-11-21"), encoding="utf-8")
+    history = read_history(evidence)
+    assert history.files[REVIEW] == history.head  # the path's last commit is the one that deleted it
+    assert history.last(REVIEW) is None and history.last(NEW_REVIEW) is None and history.last(planted) is None
+    assert history.last("registers/people.yaml") is not None
+    pages = site(evidence, history=history).pages()
+    for path in (REVIEW, NEW_REVIEW, planted):
+        page = pages[path.replace("reviews/", "minutes/")]
+        box = page[page.index('!!! quote "Provenance"') :]
+        assert f"`{path}`: **not committed**" in box and f"(`{history.head.short}`)" in box
+        assert "last changed in commit" not in box
+    assert "last changed in commit" in pages["registers/people.md"]
+
+
+def test_a_symbolic_link_says_its_commit_is_the_links(tmp_path: Path) -> None:
+    evidence = write_repo(tmp_path / "evidence", {})
+    (evidence / "reviews/2026/2026-11-10-retailco.md").rename(evidence / "reviews/2026/minutes.md.txt")
+    (evidence / REVIEW).symlink_to("minutes.md.txt")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "evidence")
+    history = read_history(evidence)
+    assert REVIEW in history.links and "registers/people.yaml" not in history.links
+    page = site(evidence, history=history).pages()["minutes/2026/2026-11-10-retailco.md"]
+    assert "a symbolic link: the commit is the link's, not its content's" in page
 
 
 # --- findings, rules, clause map ----------------------------------------------------------------

@@ -79,6 +79,8 @@ REGISTER_TITLES = {
     "waivers": "Waivers",
 }
 _SEGMENT = re.compile(r"[^A-Za-z0-9._-]+")
+#: The longest folder name a page path gets from evidence (file systems stop at 255 bytes).
+SEGMENT_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def _slug_path(path: str, drop: str) -> str:
     """A page path from an evidence path: ``reviews/2026/x y.md`` -> ``2026/x-y.md`` (under its section)."""
     relative_path = path[len(drop) :] if path.startswith(drop) else path
     stem = relative_path[:-3] if relative_path.endswith(".md") else relative_path
-    segments = [(_SEGMENT.sub("-", s).strip("-") or "page") for s in stem.split("/")]
+    segments = [(_SEGMENT.sub("-", s)[:SEGMENT_LENGTH].strip("-") or "page") for s in stem.split("/")]
     last = segments[-1]
     if last.lower() in ("index", "readme"):
         segments[-1] = f"doc-{last.lower()}"
@@ -245,7 +247,7 @@ class Site:
         for customer in self.repository.customers:
             if customer.id is None or customer.id in self.customer_page:
                 continue
-            self.customer_page[customer.id] = claim(f"customers/{anchor(self.redact(customer.id))}.md")
+            self.customer_page[customer.id] = claim(f"customers/{anchor(self.redact(customer.id))[:SEGMENT_LENGTH]}.md")
         for document in self.repository.documents:
             path = document.path
             if path.startswith("registers/") and path not in self.page_of_path:
