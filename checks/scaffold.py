@@ -19,9 +19,13 @@ scaffolded file is evidence ``brm check`` accepts as written.
 from __future__ import annotations
 
 import argparse
+import errno
+import hashlib
 import json
 import os
 import re
+import secrets
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,7 +34,8 @@ from typing import Any
 
 import yaml
 
-from .dates import Interval
+from .boundary import SKIP_DIRS, real_root, resolve, within
+from .dates import FIRST_YEAR, LAST_YEAR, Interval, parse_instant
 from .model import Customer, Repository, Review
 
 KINDS = {
@@ -57,11 +62,17 @@ class ScaffoldError(Exception):
 # -- flags -------------------------------------------------------------------------
 
 
+_YEARS = f"the years {FIRST_YEAR} to {LAST_YEAR} that evidence dates fall in"
+
+
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: give YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside {_YEARS}: give a date inside them")
+    return day
 
 
 def _instant(text: str) -> datetime:
@@ -71,7 +82,31 @@ def _instant(text: str) -> datetime:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"'{text}' is not an instant with its offset, such as 2026-10-14T09:30+01:00")
+    if parse_instant(moment.isoformat()) is None:  # the same bounds as the checks, in UTC too
+        raise argparse.ArgumentTypeError(f"'{text}' is outside {_YEARS}: give an instant inside them")
     return moment
+
+
+def _period_text(text: str) -> str:
+    """A period such as 2026-Q3: free text, but short, on one line, with a letter or digit."""
+    if not text.strip() or len(text) > 40 or not text.isprintable() or not any(c.isalnum() for c in text):
+        raise argparse.ArgumentTypeError(
+            f"'{_shown(text)}' is not a period such as 2026-Q3, 2026-H1, 2026-10 or 2026 "
+            "(one line, up to 40 characters)"
+        )
+    return text
+
+
+def _link(text: str) -> str:
+    """A path or link field (``--report``): an https:// address or a path inside the repository."""
+    reference = resolve(text)
+    if reference.problem is not None:
+        raise argparse.ArgumentTypeError(reference.problem)
+    return text
+
+
+def _shown(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text[:60]) + ("…" if len(text) > 60 else "")
 
 
 def _count(text: str) -> int:
@@ -150,9 +185,11 @@ def configure(new: argparse.ArgumentParser) -> None:
     who.add_argument("--tier", type=_slug, help="a group review of every customer in this tier")
     review.add_argument("--service", action="append", type=_slug, metavar="ID", help="a service reviewed (repeat)")
     review.add_argument("--date", type=_date, help="the meeting date (default: today)")
-    review.add_argument("--period", help="the period reviewed, e.g. 2026-Q3 (default: the one before the date)")
+    review.add_argument(
+        "--period", type=_period_text, help="the period reviewed, e.g. 2026-Q3 (default: the one before the date)"
+    )
     review.add_argument("--attendee", action="append", type=_slug, metavar="ID", help="a person id (repeat)")
-    review.add_argument("--report", metavar="URL_OR_PATH", help="the performance pack")
+    review.add_argument("--report", type=_link, metavar="URL_OR_PATH", help="the performance pack")
     review.add_argument(
         "--kpi",
         action="append",
@@ -170,7 +207,9 @@ def configure(new: argparse.ArgumentParser) -> None:
     surveyed.add_argument("--tier", type=_slug, help="a segment survey of this tier")
     result.add_argument("--instrument", type=_slug, metavar="ID", help="the survey instrument's id")
     result.add_argument("--instrument-version", metavar="VERSION", help="default: the instrument's version")
-    result.add_argument("--period", help="the period covered (default: the one before the date sent)")
+    result.add_argument(
+        "--period", type=_period_text, help="the period covered (default: the one before the date sent)"
+    )
     result.add_argument("--sent", type=_date, metavar="DATE", help="default: today")
     result.add_argument("--sent-by", type=_slug, metavar="ID", help="default: the customer's counterpart")
     result.add_argument("--analysed-by", type=_slug, metavar="ID")
@@ -184,7 +223,9 @@ def configure(new: argparse.ArgumentParser) -> None:
     action = kind("action", "The id is the next free one; the owner defaults to the customer's counterpart.")
     action.add_argument("--id", type=_numbered("ACT"), help="default: the next free id")
     action.add_argument("--title", metavar="TEXT")
-    action.add_argument("--source", metavar="PATH_OR_ID", help="the review or result path, or a complaint id")
+    action.add_argument(
+        "--source", type=_link, metavar="PATH_OR_ID", help="the review or result path, or a complaint id"
+    )
     action.add_argument("--customer", action="append", type=_slug, metavar="ID", help="a customer concerned (repeat)")
     action.add_argument("--owner", type=_slug, metavar="ID")
     action.add_argument("--raised", type=_date, metavar="DATE", help="default: today")
@@ -400,6 +441,25 @@ def _year_folder(period: str, fallback: date) -> str:
     return period[:4] if re.match(r"[0-9]{4}", period) else str(fallback.year)
 
 
+#: The longest file name ``brm new`` makes (file systems allow 255 bytes).
+NAME_LIMIT = 100
+
+
+def _name(*parts: str) -> str:
+    """A file name (without suffix) from free text: letters, digits and single hyphens, and short.
+
+    Nothing from a flag becomes a folder or a '..': every other character is a hyphen. A
+    name cut to :data:`NAME_LIMIT`, or one with nothing left, ends with a digest of the
+    text, so different subjects still get different files.
+    """
+    text = "-".join(parts)
+    name = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+    if name and len(name) <= NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{name[: NAME_LIMIT - 11].rstrip('-')}-{digest}".lstrip("-")
+
+
 def _review_interval(s: Scaffold, customers: list[Customer]) -> Interval | None:
     from .policy import Policy
 
@@ -490,7 +550,8 @@ def new_review(s: Scaffold) -> Draft:
     body += [_action_line(s, i) for i in actions] or [
         "<!-- One line each: - [ ] ACT-0043 what (owner, due YYYY-MM-DD); create it with 'brm new action'. -->"
     ]
-    return Draft(f"reviews/{day.year}/{day.isoformat()}-{subject}.md", "review", record, "\n".join(body) + "\n")
+    name = _name(day.isoformat(), subject)
+    return Draft(f"reviews/{day.year}/{name}.md", "review", record, "\n".join(body) + "\n")
 
 
 def _process_review(s: Scaffold, day: date) -> Draft:
@@ -577,7 +638,11 @@ def new_result(s: Scaffold) -> Draft:
     body = [f"# {names}: {period} satisfaction results", "", "<!-- What the results say, and what we will do. -->"]
     if record["actions"]:
         body += ["", "## Actions", "", *(_action_line(s, i) for i in record["actions"])]
-    path = f"surveys/results/{_year_folder(period, sent)}/{period}-{subject}.md"
+    path = f"surveys/results/{_year_folder(period, sent)}/{_name(period, subject)}.md"
+    if record["responses_file"] is not None:
+        beside = resolve(record["responses_file"], beside=path)
+        if beside.problem is not None:
+            raise ScaffoldError(f"--responses-file: {beside.problem}")
     return Draft(path, "satisfaction-result", record, "\n".join(body) + "\n")
 
 
@@ -593,7 +658,14 @@ def new_action(s: Scaffold) -> Draft:
     due = a.get("due", "Due date (YYYY-MM-DD)", _date)
     a.done()
     complaints = {c.id for c in s.repository.complaints}
-    if source not in s.repository.paths and source not in complaints:
+    named = resolve(source)
+    if named.problem is not None:
+        raise ScaffoldError(f"source: {named.problem}")
+    if source in complaints or named.url is not None:
+        pass
+    elif named.path in s.repository.paths:
+        source = named.path
+    else:
         raise ScaffoldError(f"source '{source}' is neither a file in the repository nor a complaint id")
     record = {
         "id": action_id,
@@ -624,6 +696,8 @@ def new_complaint(s: Scaffold) -> Draft:
     a.done()
     received = a.flag("received") or _now(s.today)
     acknowledged = a.flag("acknowledged")
+    if acknowledged is not None and acknowledged < received:
+        raise ScaffoldError(f"the complaint was acknowledged before it was received ({acknowledged} < {received})")
     record = {
         "id": complaint_id,
         "customer": customer_id,
@@ -727,8 +801,7 @@ def new_waiver(s: Scaffold) -> Draft:
         "approved": approved,
         "expires": expires,
     }
-    name = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")
-    return Draft(f"registers/waivers/{rule.lower()}--{name}.yaml", "waiver", record)
+    return Draft(f"registers/waivers/{rule.lower()}--{_name(subject.lower())}.yaml", "waiver", record)
 
 
 BUILDERS: dict[str, Callable[[Scaffold], Draft]] = {
@@ -854,18 +927,121 @@ def new(
     """Build, verify and write the new file; return its path relative to the root."""
     from .load import load
 
+    if not FIRST_YEAR <= today.year <= LAST_YEAR:
+        raise ScaffoldError(f"today ({today}) is outside {_YEARS}: give --as-of a date inside them")
     repository = load(root).repository
     scaffold = Scaffold(root, repository, today, Answers(args, interactive, ask))
     draft = BUILDERS[args.kind](scaffold)
     text = render(draft, root)
     _verify(draft, text)
-    target = root / draft.path
-    if target.exists():
-        raise ScaffoldError(f"{draft.path} already exists: not overwriting it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(target, "x", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-    except FileExistsError:
-        raise ScaffoldError(f"{draft.path} already exists: not overwriting it") from None
+    write(root, draft.path, text)
     return draft.path
+
+
+# -- the file system ------------------------------------------------------------------
+
+#: Errors where a file system cannot hard-link (FAT, some network and FUSE mounts).
+_NO_LINKS = frozenset(
+    getattr(errno, name) for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS") if hasattr(errno, name)
+)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def write(root: Path, path: str, text: str) -> None:
+    """Write ``text`` as the new file ``path`` (POSIX, inside ``root``): whole or not at all, never over another.
+
+    Every folder on the way is inside the repository (a link out of it is refused, not
+    followed); missing folders are made. The text goes to a temporary file in the same
+    folder, which is then hard-linked to its name: a link refuses a name that exists
+    (even a dangling link), so nothing is ever overwritten, and a write that fails (a
+    full disk) leaves neither file nor new folder behind.
+    """
+    parts = path.split("/")
+    if any(part in ("", ".", "..") or len(part.encode("utf-8", "surrogateescape")) > 255 for part in parts):
+        raise ScaffoldError(f"'{_shown(path)}' is not a file name brm new can write")
+    if os.path.lexists(os.path.join(root, *parts)):
+        raise ScaffoldError(f"{path} already exists: not overwriting it")
+    created: list[str] = []
+    temporary: str | None = None
+    try:
+        folder = _folder(root, parts[:-1], created)
+        target = os.path.join(folder, parts[-1])
+        temporary = os.path.join(folder, f".{parts[-1][:100]}.{secrets.token_hex(6)}.tmp")
+        _write_all(temporary, text.encode("utf-8"))
+        try:
+            os.link(temporary, target, follow_symlinks=False)
+        except FileExistsError:
+            raise ScaffoldError(f"{path} already exists: not overwriting it") from None
+        except OSError as error:
+            if error.errno not in _NO_LINKS:
+                raise
+            _write_all(target, text.encode("utf-8"))  # no hard links here: exclusive create, then write
+    except OSError as error:
+        _remove(temporary)
+        for made in reversed(created):
+            _remove(made, folder=True)
+        raise ScaffoldError(f"cannot write {path} ({error.strerror or error}): nothing was written") from None
+    except ScaffoldError:
+        _remove(temporary)
+        for made in reversed(created):
+            _remove(made, folder=True)
+        raise
+    _remove(temporary)
+
+
+def _folder(root: Path, parts: list[str], created: list[str]) -> str:
+    """The real path of the folder ``parts`` inside ``root``, made where missing (recorded in ``created``)."""
+    root_real = real_root(root)
+    current = root_real
+    for index, part in enumerate(parts):
+        shown = "/".join(parts[: index + 1])
+        step = os.path.join(current, part)
+        try:
+            mode = os.lstat(step).st_mode
+        except FileNotFoundError:
+            try:
+                os.mkdir(step)
+                created.append(step)
+                current = step
+                continue
+            except FileExistsError:  # made meanwhile by someone else: look again
+                mode = os.lstat(step).st_mode
+        if stat.S_ISLNK(mode):
+            real = os.path.realpath(step)
+            inside = within(real, root_real)
+            if inside is None or any(p in SKIP_DIRS or p.startswith(".") for p in inside.split("/")):
+                raise ScaffoldError(
+                    f"{shown} is a symbolic link that leads outside the repository: brm new writes only inside it"
+                )
+            step, mode = real, os.stat(real).st_mode
+        if not stat.S_ISDIR(mode):
+            raise ScaffoldError(f"{shown} is not a folder: move it out of the way, or check --root")
+        current = step
+    return current
+
+
+def _write_all(name: str, data: bytes) -> None:
+    """Create ``name`` (it must not exist), write ``data`` whole and flush it to disk; else remove it."""
+    descriptor = os.open(name, _CREATE, 0o666)  # the umask decides the permissions, as for any new file
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        os.fsync(descriptor)
+    except BaseException:
+        os.close(descriptor)
+        _remove(name)
+        raise
+    os.close(descriptor)
+
+
+def _remove(name: str | None, folder: bool = False) -> None:
+    if name is None:
+        return
+    try:
+        if folder:
+            os.rmdir(name)  # only if empty: never anything that was there before
+        else:
+            os.unlink(name)
+    except OSError:
+        pass

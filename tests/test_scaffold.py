@@ -13,6 +13,7 @@ import pty
 import select
 import subprocess
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +26,25 @@ from .conftest import AS_OF, BRM, dedent
 ENV = {"BRM_AS_OF": AS_OF.isoformat()}
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    prefix: Sequence[str] = (),
+    preexec_fn: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """The real `brm`, with no terminal on standard input (as in CI and editors)."""
     environment = {k: v for k, v in os.environ.items() if k not in ("BRM_AS_OF", "GITHUB_STEP_SUMMARY")}
     environment.update(ENV if env is None else env)
     return subprocess.run(
-        [str(BRM), *args],
+        [*prefix, str(BRM), *args],
         cwd=cwd,
         env=environment,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=120,
+        preexec_fn=preexec_fn,
     )
 
 
@@ -359,3 +367,217 @@ def _on_a_terminal(argv: list[str], cwd: Path, answers: dict[str, str], env: dic
             process.kill()
     assert not pending, f"never asked: {list(pending)}\n{seen}"
     return seen
+
+
+# -- the file system: inside the repository, whole or not at all -------------------
+
+WAIVER = ["new", "waiver", "--rule", "REV001", "--reason", "Agreed in writing.", "--approved-by", "olivia-reid",
+          "--expires", "2027-03-31"]  # fmt: skip
+RESULT = ["new", "result", "--customer", "retailco", "--analysed-by", "olivia-reid", "--invited", "3",
+          "--responses", "2", "--score", "csat=100", "--sent", "2027-01-05"]  # fmt: skip
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (links as their target text), to prove what a command left behind."""
+    found: dict[str, bytes] = {}
+    for directory, _folders, files in os.walk(folder):
+        for name in files:
+            path = Path(directory, name)
+            key = path.relative_to(folder).as_posix()
+            found[key] = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+    return found
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], phrase: str) -> None:
+    assert result.returncode == 2, result
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("brm: error: ") and phrase in result.stderr, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "written"),
+    [
+        ([*RESULT, "--period", "2026-Q4/../../../../../outside"], "surveys/results/2026/2026-Q4-outside-retailco.md"),
+        ([*RESULT, "--period", "../../../../../../../outside"], "surveys/results/2027/outside-retailco.md"),
+        ([*WAIVER, "--subject", "../../../../../outside"], "registers/waivers/rev001--outside.yaml"),
+        ([*WAIVER, "--subject", "/etc/passwd"], "registers/waivers/rev001--etc-passwd.yaml"),
+        ([*WAIVER, "--subject", "..."], "registers/waivers/rev001--ab5df625bc.yaml"),
+    ],
+    ids=["period-climbing", "period-dots-only", "subject-climbing", "subject-absolute", "subject-no-letters"],
+)  # fmt: skip
+def test_text_that_becomes_a_file_name_never_leaves_its_folder(repo, args: list[str], written: str) -> None:
+    root = repo()
+    before = every_file(root.parent)
+    result = run(*args, cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"wrote {written}\n"
+    assert set(every_file(root.parent)) - set(before) == {f"evidence/{written}"}
+    assert not [f for f in findings(root) if f["path"] == written and str(f["rule"]).startswith("BRM")]
+
+
+def test_a_400_character_subject_gets_a_short_name_of_its_own(repo) -> None:
+    root = repo()
+    long = "retailco-" + "x" * 391
+    first = run(*WAIVER, "--subject", long, cwd=root)
+    second = run(*WAIVER, "--subject", long[:-1] + "y", cwd=root)
+    names = [r.stdout.removeprefix("wrote registers/waivers/").strip() for r in (first, second)]
+    assert [r.returncode for r in (first, second)] == [0, 0], (first.stderr, second.stderr)
+    assert names[0] != names[1]
+    assert all(name.startswith("rev001--retailco-xxx") and len(name.encode()) <= 120 for name in names)
+    assert fields(root / "registers/waivers" / names[0])["subject"] == long
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["review", "--customer", "retailco", "--date", "9999-12-31"], "argument --date: '9999-12-31' is outside"),
+        (["action", "--title", "x", "--source", "reviews/2026/2026-11-10-retailco.md", "--owner", "alex-morgan",
+          "--due", "0001-01-01"], "argument --due: '0001-01-01' is outside the years 1900 to 2999"),
+        (["complaint", "--customer", "retailco", "--summary", "s", "--channel", "email", "--received",
+          "9999-12-31T23:00+00:00"], "argument --received: '9999-12-31T23:00+00:00' is outside"),
+        (["complaint", "--customer", "retailco", "--summary", "s", "--channel", "email", "--received",
+          "2999-12-31T23:00-12:00"], "is outside the years 1900 to 2999"),
+        (["complaint", "--customer", "retailco", "--summary", "s", "--channel", "email", "--as-of", "9999-12-20"],
+         "today (9999-12-20) is outside the years 1900 to 2999"),
+        (["complaint", "--customer", "retailco", "--summary", "s", "--channel", "email", "--received",
+          "2026-11-20T10:00+00:00", "--acknowledged", "2026-11-19T10:00+00:00"], "acknowledged before it was received"),
+        (["review", "--customer", "retailco", "--report", "file:///etc/passwd", "--decision", "d"],
+         "argument --report: 'file:///etc/passwd' is a file: link"),
+        (["action", "--title", "x", "--source", "../../../etc/passwd", "--owner", "alex-morgan", "--due",
+          "2026-12-31"], "leads outside the repository"),
+        ([*RESULT[1:], "--responses-file", "../../../../answers.csv"],
+         "--responses-file: '../../../../answers.csv' leads outside"),
+        ([*RESULT[1:], "--period", "\x1b[2J"], "is not a period such as 2026-Q3"),
+    ],
+    ids=["date-9999", "due-year-1", "received-9999", "received-3000-in-utc", "as-of-9999", "acknowledged-first",
+         "report-file-scheme", "source-climbing", "responses-climbing", "period-control"],
+)  # fmt: skip
+def test_what_the_checks_would_refuse_is_refused_before_writing(repo, args: list[str], phrase: str) -> None:
+    root = repo()
+    before = every_file(root.parent)
+    one_line_error(run("new", *args, cwd=root), phrase)
+    assert every_file(root.parent) == before
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--received", "1900-01-01T00:00+00:00"],
+        ["--received", "2999-12-31T23:59+00:00", "--acknowledged", "2999-12-31T23:59+00:00"],
+        ["--received", "2026-11-20T10:00+14:00", "--acknowledged", "2999-11-19T10:00-12:00", "--stage", "closed"],
+    ],
+    ids=["first-instant", "last-instant", "far-acknowledgement"],
+)
+def test_a_complaint_brm_new_writes_is_one_brm_check_judges(repo, flags: list[str]) -> None:
+    root = repo()
+    written = run(
+        "new", "complaint", "--customer", "retailco", "--summary", "s", "--channel", "email", *flags, cwd=root
+    )
+    assert written.returncode == 0, written.stderr
+    checked = run("check", "--format", "json", cwd=root)
+    assert checked.returncode in (0, 1), checked.stderr
+    assert json.loads(checked.stdout)["summary"]["files"] > 0
+
+
+def _stdin_closed() -> None:
+    os.close(0)
+
+
+def test_with_standard_input_closed_it_writes_or_names_what_is_missing(repo) -> None:
+    root = repo()
+    missing = run("new", "waiver", "--rule", "REV001", cwd=root, preexec_fn=_stdin_closed)
+    one_line_error(missing, "missing --subject, --reason, --approved-by, --expires")
+    written = run(*WAIVER, "--subject", "retailco", cwd=root, preexec_fn=_stdin_closed)
+    assert written.returncode == 0, written.stderr
+    assert written.stdout == "wrote registers/waivers/rev001--retailco.yaml\n"
+
+
+def _as_an_ordinary_user() -> list[str]:
+    """A command prefix under which permission bits hold: none needed unless we are root.
+
+    Root writes into read-only folders. As root, the check runs in a user namespace
+    where our user id is an ordinary one (1000), so the folder's mode is obeyed.
+    """
+    if os.geteuid() != 0:
+        return []
+    probe = subprocess.run(["unshare", "--user", "--map-user=1000", "--map-group=1000", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(
+            "running as root, which writes into read-only folders, and no user namespace is available "
+            "(unshare --user) to run brm as an ordinary user"
+        )
+    return ["unshare", "--user", "--map-user=1000", "--map-group=1000"]
+
+
+def test_a_read_only_folder_is_one_line_and_nothing_written(repo) -> None:
+    root = repo({"registers/waivers/old.yaml": "[]\n"})
+    prefix = _as_an_ordinary_user()
+    before = every_file(root.parent)
+    (root / "registers/waivers").chmod(0o555)
+    try:
+        result = run(*WAIVER, "--subject", "retailco", cwd=root, prefix=prefix)
+    finally:
+        (root / "registers/waivers").chmod(0o755)
+    one_line_error(
+        result, "cannot write registers/waivers/rev001--retailco.yaml (Permission denied): nothing was written"
+    )
+    assert every_file(root.parent) == before
+
+
+def test_a_read_only_repository_leaves_no_new_folder(repo) -> None:
+    root = repo()
+    prefix = _as_an_ordinary_user()
+    before = every_file(root.parent)
+    (root / "registers").chmod(0o555)
+    try:
+        result = run(*WAIVER, "--subject", "retailco", cwd=root, prefix=prefix)
+    finally:
+        (root / "registers").chmod(0o755)
+    one_line_error(result, "(Permission denied): nothing was written")
+    assert every_file(root.parent) == before
+    assert not (root / "registers/waivers").exists()
+
+
+def _file_size_limit() -> None:
+    """Files this process writes may not grow past 64 bytes: a full disk, as the writer sees it (EFBIG)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+
+
+def test_a_full_disk_leaves_no_file_and_no_folder_behind(repo) -> None:
+    root = repo()
+    before = every_file(root.parent)
+    result = run(*RESULT, "--period", "2027-Q1", cwd=root, preexec_fn=_file_size_limit)  # a new folder, 2027
+    one_line_error(
+        result, "cannot write surveys/results/2027/2027-Q1-retailco.md (File too large): nothing was written"
+    )
+    assert every_file(root.parent) == before
+    assert sorted(p.name for p in (root / "surveys/results").iterdir()) == ["2026"]
+
+
+def test_a_folder_that_is_a_file_or_a_link_out_is_never_written_through(repo, tmp_path: Path) -> None:
+    root = repo({"registers/waivers": "not a folder\n"})
+    (root / "registers/waivers.yaml").unlink()
+    one_line_error(run(*WAIVER, "--subject", "retailco", cwd=root), "registers/waivers is not a folder")
+    assert (root / "registers/waivers").read_text() == "not a folder\n"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "registers/waivers").unlink()
+    (root / "registers/waivers").symlink_to(outside, target_is_directory=True)
+    one_line_error(
+        run(*WAIVER, "--subject", "retailco", cwd=root),
+        "registers/waivers is a symbolic link that leads outside the repository: brm new writes only inside it",
+    )
+    assert list(outside.iterdir()) == []
+
+
+def test_a_dangling_link_where_the_file_would_go_is_not_written_through(repo, tmp_path: Path) -> None:
+    root = repo()
+    target = tmp_path / "outside.yaml"
+    (root / "registers/waivers").mkdir()
+    (root / "registers/waivers/rev001--retailco.yaml").symlink_to(target)
+    one_line_error(run(*WAIVER, "--subject", "retailco", cwd=root), "already exists: not overwriting it")
+    assert not target.exists()
