@@ -19,13 +19,10 @@ scaffolded file is evidence ``brm check`` accepts as written.
 from __future__ import annotations
 
 import argparse
-import errno
 import hashlib
 import json
 import os
 import re
-import secrets
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,9 +31,10 @@ from typing import Any
 
 import yaml
 
-from .boundary import SKIP_DIRS, real_root, resolve, within
+from .boundary import resolve
 from .dates import FIRST_YEAR, LAST_YEAR, Interval, parse_instant
 from .model import Customer, Repository, Review
+from .writing import EXISTS, WriteError, write_new
 
 KINDS = {
     "review": "review minutes (a performance review, or --type process-review)",
@@ -940,108 +938,18 @@ def new(
 
 # -- the file system ------------------------------------------------------------------
 
-#: Errors where a file system cannot hard-link (FAT, some network and FUSE mounts).
-_NO_LINKS = frozenset(
-    getattr(errno, name) for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS") if hasattr(errno, name)
-)
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-
 
 def write(root: Path, path: str, text: str) -> None:
-    """Write ``text`` as the new file ``path`` (POSIX, inside ``root``): whole or not at all, never over another.
+    """Write the new file ``path`` inside ``root`` whole or not at all, never over another.
 
-    Every folder on the way is inside the repository (a link out of it is refused, not
-    followed); missing folders are made. The text goes to a temporary file in the same
-    folder, which is then hard-linked to its name: a link refuses a name that exists
-    (even a dangling link), so nothing is ever overwritten, and a write that fails (a
-    full disk) leaves neither file nor new folder behind.
+    :func:`checks.writing.write_new` does it for ``brm init`` and ``brm import`` too: a
+    temporary file in the same folder, hard-linked to its name (which refuses a name
+    that exists, even a dangling link); a folder that leads outside the repository is
+    refused; a failed write (a full disk) leaves neither file nor new folder behind.
     """
-    parts = path.split("/")
-    if any(part in ("", ".", "..") or len(part.encode("utf-8", "surrogateescape")) > 255 for part in parts):
-        raise ScaffoldError(f"'{_shown(path)}' is not a file name brm new can write")
-    if os.path.lexists(os.path.join(root, *parts)):
+    try:
+        outcome = write_new(root, path, text)
+    except WriteError as error:
+        raise ScaffoldError(str(error)) from None
+    if outcome == EXISTS:
         raise ScaffoldError(f"{path} already exists: not overwriting it")
-    created: list[str] = []
-    temporary: str | None = None
-    try:
-        folder = _folder(root, parts[:-1], created)
-        target = os.path.join(folder, parts[-1])
-        temporary = os.path.join(folder, f".{parts[-1][:100]}.{secrets.token_hex(6)}.tmp")
-        _write_all(temporary, text.encode("utf-8"))
-        try:
-            os.link(temporary, target, follow_symlinks=False)
-        except FileExistsError:
-            raise ScaffoldError(f"{path} already exists: not overwriting it") from None
-        except OSError as error:
-            if error.errno not in _NO_LINKS:
-                raise
-            _write_all(target, text.encode("utf-8"))  # no hard links here: exclusive create, then write
-    except OSError as error:
-        _remove(temporary)
-        for made in reversed(created):
-            _remove(made, folder=True)
-        raise ScaffoldError(f"cannot write {path} ({error.strerror or error}): nothing was written") from None
-    except ScaffoldError:
-        _remove(temporary)
-        for made in reversed(created):
-            _remove(made, folder=True)
-        raise
-    _remove(temporary)
-
-
-def _folder(root: Path, parts: list[str], created: list[str]) -> str:
-    """The real path of the folder ``parts`` inside ``root``, made where missing (recorded in ``created``)."""
-    root_real = real_root(root)
-    current = root_real
-    for index, part in enumerate(parts):
-        shown = "/".join(parts[: index + 1])
-        step = os.path.join(current, part)
-        try:
-            mode = os.lstat(step).st_mode
-        except FileNotFoundError:
-            try:
-                os.mkdir(step)
-                created.append(step)
-                current = step
-                continue
-            except FileExistsError:  # made meanwhile by someone else: look again
-                mode = os.lstat(step).st_mode
-        if stat.S_ISLNK(mode):
-            real = os.path.realpath(step)
-            inside = within(real, root_real)
-            if inside is None or any(p in SKIP_DIRS or p.startswith(".") for p in inside.split("/")):
-                raise ScaffoldError(
-                    f"{shown} is a symbolic link that leads outside the repository: brm new writes only inside it"
-                )
-            step, mode = real, os.stat(real).st_mode
-        if not stat.S_ISDIR(mode):
-            raise ScaffoldError(f"{shown} is not a folder: move it out of the way, or check --root")
-        current = step
-    return current
-
-
-def _write_all(name: str, data: bytes) -> None:
-    """Create ``name`` (it must not exist), write ``data`` whole and flush it to disk; else remove it."""
-    descriptor = os.open(name, _CREATE, 0o666)  # the umask decides the permissions, as for any new file
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view) :]
-        os.fsync(descriptor)
-    except BaseException:
-        os.close(descriptor)
-        _remove(name)
-        raise
-    os.close(descriptor)
-
-
-def _remove(name: str | None, folder: bool = False) -> None:
-    if name is None:
-        return
-    try:
-        if folder:
-            os.rmdir(name)  # only if empty: never anything that was there before
-        else:
-            os.unlink(name)
-    except OSError:
-        pass

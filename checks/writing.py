@@ -5,7 +5,8 @@ some of them. Each file is written to a temporary name in its own folder and the
 linked into place under its real name: the link fails if the name exists, so an
 existing file is never replaced (not even one created a moment earlier by someone
 else), and a reader never sees a half-written file. A full disk or a read-only folder
-is a :class:`WriteError` naming the file; nothing is left behind.
+is a :class:`WriteError` naming the file; nothing is left behind (not even the folders
+made for it).
 
 A target must stay inside the repository: a path with ``..``, an absolute path, or a
 folder that is a symbolic link leading outside the root is refused before anything is
@@ -63,11 +64,14 @@ def write_new(root: Path, relative: str, text: str) -> str:
     path = target(root, relative)
     if os.path.lexists(path):
         return EXISTS
+    made = [folder for folder in (path.parent, *path.parent.parents) if not os.path.lexists(folder)]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
+        _remove_folders(made)
         raise WriteError(f"{relative}: cannot write into its folder ({error.strerror})") from None
+    written = False
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
             file.write(text)
@@ -85,6 +89,7 @@ def write_new(root: Path, relative: str, text: str) -> str:
             with open(path, "x", encoding="utf-8"):
                 pass
             os.replace(temporary, path)
+        written = True
         return WRITTEN
     except FileExistsError:
         return EXISTS
@@ -93,3 +98,12 @@ def write_new(root: Path, relative: str, text: str) -> str:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if not written:
+            _remove_folders(made)
+
+
+def _remove_folders(made: list[Path]) -> None:
+    """Remove the folders a failed write made (innermost first; only while empty)."""
+    for folder in made:
+        with contextlib.suppress(OSError):
+            folder.rmdir()

@@ -520,9 +520,7 @@ def test_a_read_only_folder_is_one_line_and_nothing_written(repo) -> None:
         result = run(*WAIVER, "--subject", "retailco", cwd=root, prefix=prefix)
     finally:
         (root / "registers/waivers").chmod(0o755)
-    one_line_error(
-        result, "cannot write registers/waivers/rev001--retailco.yaml (Permission denied): nothing was written"
-    )
+    one_line_error(result, "registers/waivers/rev001--retailco.yaml: cannot write into its folder (Permission denied)")
     assert every_file(root.parent) == before
 
 
@@ -535,7 +533,7 @@ def test_a_read_only_repository_leaves_no_new_folder(repo) -> None:
         result = run(*WAIVER, "--subject", "retailco", cwd=root, prefix=prefix)
     finally:
         (root / "registers").chmod(0o755)
-    one_line_error(result, "(Permission denied): nothing was written")
+    one_line_error(result, "registers/waivers/rev001--retailco.yaml: cannot write into its folder (Permission denied)")
     assert every_file(root.parent) == before
     assert not (root / "registers/waivers").exists()
 
@@ -551,9 +549,7 @@ def test_a_full_disk_leaves_no_file_and_no_folder_behind(repo) -> None:
     root = repo()
     before = every_file(root.parent)
     result = run(*RESULT, "--period", "2027-Q1", cwd=root, preexec_fn=_file_size_limit)  # a new folder, 2027
-    one_line_error(
-        result, "cannot write surveys/results/2027/2027-Q1-retailco.md (File too large): nothing was written"
-    )
+    one_line_error(result, "surveys/results/2027/2027-Q1-retailco.md: not written (File too large)")
     assert every_file(root.parent) == before
     assert sorted(p.name for p in (root / "surveys/results").iterdir()) == ["2026"]
 
@@ -561,7 +557,7 @@ def test_a_full_disk_leaves_no_file_and_no_folder_behind(repo) -> None:
 def test_a_folder_that_is_a_file_or_a_link_out_is_never_written_through(repo, tmp_path: Path) -> None:
     root = repo({"registers/waivers": "not a folder\n"})
     (root / "registers/waivers.yaml").unlink()
-    one_line_error(run(*WAIVER, "--subject", "retailco", cwd=root), "registers/waivers is not a folder")
+    one_line_error(run(*WAIVER, "--subject", "retailco", cwd=root), "cannot write into its folder (File exists)")
     assert (root / "registers/waivers").read_text() == "not a folder\n"
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -569,7 +565,7 @@ def test_a_folder_that_is_a_file_or_a_link_out_is_never_written_through(repo, tm
     (root / "registers/waivers").symlink_to(outside, target_is_directory=True)
     one_line_error(
         run(*WAIVER, "--subject", "retailco", cwd=root),
-        "registers/waivers is a symbolic link that leads outside the repository: brm new writes only inside it",
+        "registers/waivers/rev001--retailco.yaml: its folder leads outside the repository",
     )
     assert list(outside.iterdir()) == []
 
