@@ -14,6 +14,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .boundary import resolve
 from .dates import Interval, parse_date, parse_instant
 from .findings import Location
 from .reader import Document, JsonPath
@@ -448,6 +449,11 @@ class Action(Record):
     @property
     def is_open(self) -> bool:
         return self.status in (None, "open", "in-progress")
+
+    @property
+    def source_path(self) -> str | None:
+        """The repository path ``source`` names, resolved as every path field is (None: a URL, or refused)."""
+        return resolve(self.source_ref).path if self.source_ref is not None else None
 
 
 @dataclass

@@ -481,7 +481,7 @@ def _open_actions(s: Scaffold, review: Review | None) -> list[str]:
         return []
     tracker = {a.id: a for a in s.repository.actions if a.id}
     listed = [i for i in review.actions if i in tracker and tracker[i].is_open]
-    sourced = [a.id for a in s.repository.actions if a.source_ref == review.source.path and a.is_open]
+    sourced = [a.id for a in s.repository.actions if a.source_path == review.source.path and a.is_open]
     return _unique([*listed, *sourced])
 
 

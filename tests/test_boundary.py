@@ -28,7 +28,7 @@ from checks.reader import Problem, read_file
 from checks.rules import run
 from checks.site.pages import Evidence, Site
 
-from .conftest import AS_OF, BASE, BRM, check, write_repo
+from .conftest import AS_OF, BASE, BRM, check, dedent, write_repo
 
 REVIEW = "reviews/2026/2026-11-10-retailco.md"
 RESULT = "surveys/results/2026/2026-Q3-retailco.md"
@@ -386,3 +386,24 @@ def test_a_symlinked_root_is_read_as_the_repository(repo, tmp_path: Path) -> Non
     alias = tmp_path / "alias"
     alias.symlink_to(root, target_is_directory=True)
     assert [f.rule for f in check(alias)] == []
+
+
+def test_an_action_source_counts_wherever_it_resolves_to_the_same_file(repo) -> None:
+    """SAT002 asks whether an action came from the result: the same resolution as BRM003's."""
+    below = BASE[RESULT].replace("scores: {csat: 88}", "scores: {csat: 70}")
+    action = dedent(
+        """
+        - id: ACT-0002
+          title: Call every detractor
+          source: ./surveys/results/2026/../2026/2026-Q3-retailco.md
+          customers: [retailco]
+          owner: alex-morgan
+          raised: 2026-10-05
+          due: 2026-12-15
+          status: open
+        """
+    )
+    alone = repo({RESULT: below})
+    assert "SAT002" in [f.rule for f in check(alone)]
+    acted = repo({RESULT: below, "registers/actions/ACT-0002.yaml": action})
+    assert [f.rule for f in check(acted) if f.rule in ("SAT002", "BRM003")] == []

@@ -144,7 +144,7 @@ def below_target_without_action(context: Context) -> Iterator[Breach]:
     Passes: the same result with `actions: [ACT-0050]`.
     """
     targets = context.policy.satisfaction_targets  # none at all: PRO003
-    sources = {a.source_ref for a in context.repository.actions if a.source_ref}
+    sources = {a.source_path for a in context.repository.actions if a.source_path}
     for result in context.repository.results:
         below = [
             (name, result.scores[name], target)
