@@ -89,9 +89,8 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def hook_config(hook_repository: Path, *args: str) -> str:
     """An evidence repository's ``.pre-commit-config.yaml`` using the hook at the snapshot's commit."""
-    config = {"repos": [{"repo": hook_repository.as_uri(), "rev": _head(hook_repository), "hooks": [{"id": HOOK}]}]}
-    if args:
-        config["repos"][0]["hooks"][0]["args"] = list(args)
+    hook: dict[str, object] = {"id": HOOK, **({"args": list(args)} if args else {})}
+    config = {"repos": [{"repo": hook_repository.as_uri(), "rev": _head(hook_repository), "hooks": [hook]}]}
     return yaml.safe_dump(config, sort_keys=False)
 
 
