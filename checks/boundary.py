@@ -218,6 +218,17 @@ def _link(
         tree.not_folders.add(path)
 
 
+def refusal(refused: dict[str, str], path: str) -> str | None:
+    """Why ``path`` cannot be read, if it or a folder on its way was refused: a phrase after "is"."""
+    parts = path.split("/")
+    for end in range(len(parts), 0, -1):
+        entry = "/".join(parts[:end])
+        why = refused.get(entry)
+        if why is not None:
+            return why if entry == path else f"behind '{entry}', {why}"
+    return None
+
+
 # -- reading one file --------------------------------------------------------------------
 
 

@@ -16,7 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .boundary import MAX_BYTES, Refused, TooLarge, Tree, inspect, megabytes, read_bytes, resolve, scan, skipped
+from .boundary import (
+    MAX_BYTES,
+    Refused,
+    TooLarge,
+    Tree,
+    inspect,
+    megabytes,
+    read_bytes,
+    refusal,
+    resolve,
+    scan,
+    skipped,
+)
 from .findings import Location
 from .model import (
     Action,
@@ -311,7 +323,7 @@ def read_responses(repository: Repository, path: str) -> tuple[list[float] | Non
     and never more of it than the size limit.
     """
     if path not in repository.paths:
-        why = repository.refused.get(path)
+        why = refusal(repository.refused, path)
         return None, f"the responses file {path} is {why}" if why else f"the responses file {path} does not exist"
     target = inspect(repository.root, path)
     raw = read_bytes(target) if isinstance(target, str) else target

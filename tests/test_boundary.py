@@ -407,3 +407,14 @@ def test_an_action_source_counts_wherever_it_resolves_to_the_same_file(repo) -> 
     assert "SAT002" in [f.rule for f in check(alone)]
     acted = repo({RESULT: below, "registers/actions/ACT-0002.yaml": action})
     assert [f.rule for f in check(acted) if f.rule in ("SAT002", "BRM003")] == []
+
+
+def test_a_referenced_file_behind_a_folder_link_out_names_the_link(layout) -> None:
+    root, outside = layout
+    (outside / "q3.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "reports").symlink_to(outside, target_is_directory=True)
+    old = "report: https://reports.provider.example/2026-10-retailco.pdf"
+    (root / REVIEW).write_text(BASE[REVIEW].replace(old, "report: reports/q3.pdf"))
+    assert [f.message for f in check(root) if f.rule == "BRM003"] == [
+        f"file 'reports/q3.pdf' is behind 'reports', {LEADS_OUTSIDE}"
+    ]

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..boundary import resolve
+from ..boundary import refusal, resolve
 from ..findings import Location
 from ..model import Body, Record
 from ..reader import Document
@@ -262,7 +262,7 @@ class _References:
         if resolved.problem is not None:
             yield Breach(record.at(*fields), subject_of(record), resolved.problem)
         elif resolved.path is not None and resolved.path not in repository.paths:
-            why = repository.refused.get(resolved.path)
+            why = refusal(repository.refused, resolved.path)
             yield Breach(
                 record.at(*fields),
                 subject_of(record),
