@@ -75,13 +75,13 @@ def _path_in(trace: TracebackType | None) -> str | None:
         trace = trace.tb_next
     for frame in reversed(frames):
         values = frame.f_locals
+        # The loader and the reader name the file they are on ``path`` (before any record exists).
+        named = values.get("path")
+        if isinstance(named, str) and frame.f_globals.get("__name__") in ("checks.load", "checks.reader"):
+            return named
         for value in values.values():
             if isinstance(value, Record):
                 return value.source.path
             if isinstance(value, (Source, Document, Location)):
                 return value.path
-        # The loader and the reader name the file they are on ``path`` before any record exists.
-        named = values.get("path")
-        if isinstance(named, str) and frame.f_globals.get("__name__") in ("checks.load", "checks.reader"):
-            return named
     return None

@@ -28,7 +28,6 @@ def _escape(match: re.Match[str]) -> str:
     return f"%{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
 
 
-
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"

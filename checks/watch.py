@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .cli import UsageError, as_of
+from .cli import UsageError, as_of, judged_at
 from .dates import Interval
-from .findings import Finding, Severity
+from .failure import crash, report
+from .findings import Finding, Severity, display
 from .load import Loaded, load
 from .policy import Policy
 from .rules import Context, load_rules, run
@@ -97,7 +98,10 @@ def watched_rules() -> set[str]:
 
 
 def watch(root: Path, judged: date, horizon: Interval) -> Watch:
-    loaded = load(root)
+    return watch_loaded(load(root), judged, horizon)
+
+
+def watch_loaded(loaded: Loaded, judged: date, horizon: Interval) -> Watch:
     codes = watched_rules()
     until = horizon.after(judged)
     today = run(loaded, judged)
@@ -218,21 +222,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="write marker, title, body and counts as JSON to FILE")
     args = parser.parse_args(argv)
     try:
-        judged = as_of(args.as_of)
+        as_of(args.as_of)  # a bad date is refused before anything is read
     except UsageError as error:
-        parser.exit(2, f"brm watch: error: {error}\n")
+        parser.exit(2, f"brm watch: error: {display(str(error))}\n")
     horizon = Interval.parse(args.horizon)
     if horizon is None:
-        parser.exit(2, f"brm watch: error: --horizon '{args.horizon}' is not an interval such as P30D\n")
+        parser.exit(2, f"brm watch: error: --horizon '{display(args.horizon)}' is not an interval such as P30D\n")
     root = Path(args.root)
     if not root.is_dir():
-        parser.exit(2, f"brm watch: error: no such folder: {args.root}\n")
-    result = watch(root, judged, horizon)
-    if args.json:
-        Path(args.json).write_text(json.dumps(result.as_json(), indent=2) + "\n", encoding="utf-8")
-        print(f"{result.title} (written to {args.json})")
-    else:
-        sys.stdout.write(body(result))
+        parser.exit(2, f"brm watch: error: no such folder: {display(args.root)}\n")
+    try:
+        loaded = load(root)
+        result = watch_loaded(loaded, judged_at(args.as_of, loaded.repository), horizon)
+        text = json.dumps(result.as_json(), indent=2) + "\n" if args.json else body(result)
+    except Exception as error:  # a bug in the watch, not in the evidence: one line and exit 2, never a traceback
+        report(crash(error, "watching"), "brm watch")
+        return 2
+    if not args.json:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.json).write_text(text, encoding="utf-8")
+    except OSError as error:
+        parser.exit(2, f"brm watch: error: cannot write {display(args.json)}: {error.strerror}\n")
+    print(f"{result.title} (written to {display(args.json)})")
     return 0
 
 

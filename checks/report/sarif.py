@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Severity
 from . import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def uri(path: str) -> str:
+    """A repository path as the relative URI SARIF asks for (``my review.md`` is ``my%20review.md``).
+
+    A byte of a file name that is not UTF-8 already reads ``%XX`` (:func:`checks.findings.display`),
+    which is how a URI writes it: it is kept, and any other ``%`` is escaped.
+    """
+    return quote(_BARE_PERCENT.sub("%25", path), safe="/%")
+
+
 _LEVEL = {"error": "error", "warning": "warning", "cadence": "error"}
 
 
@@ -44,7 +58,7 @@ def render(report: Report) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": uri(finding.path), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": finding.line, "startColumn": finding.column},
                     }
                 }
@@ -62,7 +76,7 @@ def render(report: Report) -> str:
                     "justification": finding.waiver["reason"],
                     "location": {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": finding.waiver["path"], "uriBaseId": "%SRCROOT%"}
+                            "artifactLocation": {"uri": uri(finding.waiver["path"]), "uriBaseId": "%SRCROOT%"}
                         }
                     },
                 }

@@ -23,10 +23,11 @@ Everything the adapter hands MkDocs that comes from evidence is safe as it stand
   ``</title>``). So navigation titles are handed over HTML-escaped, and every generated
   page gets ``meta.title`` set, so ``striptags`` is never applied to it: its navigation
   title, or else the text MkDocs took from its ``h1`` (which it keeps HTML-escaped).
-* **Contact details.** The site's one ``Redactor`` is applied where every sink meets:
-  each page's HTML before it is indexed for search (with its title and table of
-  contents), each page and template (404, sitemap) as written, the calendar, and the
-  page paths made from file names.
+* **Contact details.** The site's one ``Redactor`` is applied where the evidence is
+  handed over: to the navigation titles, and to each page once it is HTML (its content,
+  title and table of contents, before the theme or the search index take them); to
+  the templates MkDocs renders without a page (404, sitemap); and, by the site itself,
+  to the calendar and to the page paths made from file names.
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..dates import judging_date
+from ..failure import crash
 from ..findings import Severity
 from ..load import bulk_reading, load
+from ..policy import Policy
 from ..rules import run
 from .pages import Evidence, Site
 from .provenance import read_history
@@ -68,10 +71,10 @@ class BrmConfig(base.Config):
     repo_url = c.Optional(c.Type(str))
 
 
-def resolve_as_of(option: str | date | None, environ: Mapping[str, str] = os.environ) -> date:
-    """The plugin's ``as_of``, else ``BRM_AS_OF``, else today."""
+def resolve_as_of(option: str | date | None, environ: Mapping[str, str] = os.environ, timezone: str = "UTC") -> date:
+    """The plugin's ``as_of``, else ``BRM_AS_OF``, else today in ``timezone`` (the procedures' time zone)."""
     try:
-        return judging_date(option, "plugin option 'as_of'", environ)
+        return judging_date(option, "plugin option 'as_of'", environ, timezone)
     except ValueError as error:
         raise PluginError(f"brm: {error}") from None
 
@@ -83,13 +86,24 @@ class BrmPlugin(BasePlugin[BrmConfig]):
         if not self.root.is_dir():
             raise PluginError(f"brm: the evidence root '{self.root}' is not a folder (plugin option 'root')")
         option = self.config.as_of
-        self.as_of = resolve_as_of(option if isinstance(option, (str, date)) else None)
+        self.as_of_option = option if isinstance(option, (str, date)) else None
+        self.as_of = resolve_as_of(self.as_of_option)  # a bad date is refused before anything is read
         gc.unfreeze()  # a rebuild under `mkdocs serve`: the last build's evidence may be collected
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        try:
+            return self._evidence_files(files, config)
+        except PluginError:
+            raise
+        except Exception as error:  # a bug in brm-evidence, not in the evidence: one line naming the file
+            raise PluginError(f"brm: {crash(error, 'building the site from')}") from error
+
+    def _evidence_files(self, files: Files, config: MkDocsConfig) -> Files:
         with bulk_reading():
             loaded = load(self.root)
+            zone = Policy.from_repository(loaded.repository).business_hours.timezone
+            self.as_of = resolve_as_of(self.as_of_option, timezone=zone)  # today where the procedures are
             findings = run(loaded, self.as_of)
             site = Site(
                 Evidence(
@@ -139,16 +153,16 @@ class BrmPlugin(BasePlugin[BrmConfig]):
         return html.escape(self.redact(plain), quote=True)
 
     def on_page_content(self, content: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str | None:
+        """Every part of a page that comes from evidence, as the theme and the search index will take it."""
         if page.file.src_uri in self.generated:
             # page.title is the (escaped) navigation title, or MkDocs' escaped text of the h1.
-            page.meta["title"] = self.redact(page.title or "")
+            page.title = page.meta["title"] = self.redact(page.title or "")
         _redact_toc(page.toc, self.redact)
         return self.redact(content)
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str | None:
         # Material's search dialog has no accessible name (axe: aria-dialog-name, serious).
-        output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
-        return self.redact(output)
+        return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
         return self.redact(output_content)  # 404.html and sitemap.xml carry the menu and the page paths
