@@ -97,7 +97,7 @@ def _as_of_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of",
         metavar="DATE",
-        help="judge cadences at this date (YYYY-MM-DD); default: $BRM_AS_OF, else today",
+        help="judge cadences at this date (YYYY-MM-DD); default: $BRM_AS_OF, else today in the procedures' time zone",
     )
 
 

@@ -215,7 +215,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m checks.watch", description="What is overdue and what falls due soon, as an issue body."
     )
     parser.add_argument("root", nargs="?", default=".", help="the evidence repository (default: .)")
-    parser.add_argument("--as-of", metavar="DATE", help="judge at this date; default: $BRM_AS_OF, else today")
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="judge at this date; default: $BRM_AS_OF, else today in the procedures' time zone",
+    )
     parser.add_argument(
         "--horizon", default=DEFAULT_HORIZON, metavar="INTERVAL", help=f"how far ahead (default: {DEFAULT_HORIZON})"
     )
