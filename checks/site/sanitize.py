@@ -40,14 +40,14 @@ _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 #: The "@" of an e-mail address, however a page, a link or an entity spells it.
-_AT = re.compile(r"@|%40|&#0*64;|&#x0*40;|&commat;|\uff20|\ufe6b", re.IGNORECASE)
+_AT = re.compile(r"@|%40|&#0*64;|&#[xX]0*40;|&commat;|\uff20|\ufe6b")
 #: The local part, matched backwards from the "@" (on the reversed text), and the domain after it.
 _LOCAL = re.compile(r"[\w.%+-]+")
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 #: Between the digits of a phone number: spaces (a no-break space too, as HTML writes it), dots,
 #: dashes, slashes, brackets.
-_PHONE_GAP = r"(?:[\s()./-]|&nbsp;|&#0*160;|&#x0*a0;)"
-_PHONE_LIKE = re.compile(rf"\+?\(?\d(?:\d|{_PHONE_GAP}){{4,}}\d", re.IGNORECASE)
+_PHONE_GAP = r"(?:[\s()./-]|&nbsp;|&#0*160;|&#[xX]0*[aA]0;)"
+_PHONE_LIKE = re.compile(rf"\+?\(?\d(?:{_PHONE_GAP}*\d){{5,}}")
 _ENTITY = re.compile(r"&[#\w]+;")
 _DIGIT_OR_ENTITY = re.compile(r"&[#\w]+;|\d")
 _NOT_DIGIT = re.compile(r"\D")
@@ -118,20 +118,25 @@ class Redactor:
         # A number written without its country code still ends with the same subscriber digits.
         self._tails = {d[-_TAIL:] for d in self._phones if len(d) >= _TAIL}
         self._lengths = sorted({len(d) for d in self._phones} | ({_TAIL} if self._tails else set()))
+        # Only runs with as many digits as the shortest known number are looked at (not dates).
+        shortest = self._lengths[0] if self._lengths else _MIN_DIGITS
+        self._runs = re.compile(rf"\+?\(?\d(?:{_PHONE_GAP}*\d){{{shortest - 1},}}")
 
     def __call__(self, text: str) -> str:
         if self.publish_contacts or not text:
             return text
         text = withhold_emails(text)
         if self._phones:
-            text = _PHONE_LIKE.sub(self._phone, text)
+            text = self._runs.sub(self._phone, text)
         return text
 
     def _phone(self, match: re.Match[str]) -> str:
         """The run with each known number in it withheld, and the dates or numbers beside it kept."""
         run = match.group()
-        positions = [m.start() for m in _DIGIT_OR_ENTITY.finditer(run) if m.group().isdigit()]
         digits = _digits(run)
+        if len(digits) < _MIN_DIGITS or not any(self._known_at(digits, i) for i in range(len(digits))):
+            return run  # nearly every run: a date, an amount
+        positions = [m.start() for m in _DIGIT_OR_ENTITY.finditer(run) if m.group().isdigit()]
         pieces, kept, index = [], 0, 0
         while index < len(digits):
             length = self._known_at(digits, index)
