@@ -177,6 +177,18 @@ def mutation(draw: st.DrawFn) -> Callable[[dict[str, str]], None]:
     return apply
 
 
+@st.composite
+def replacement(draw: st.DrawFn) -> Callable[[dict[str, str]], None]:
+    """A whole file (or a whole front-matter) that is one odd value."""
+    path = draw(st.sampled_from(MUTABLE))
+    value = draw(st.one_of(st.sampled_from(ANYTHING + NUMBERS + DATES), _GENERATED))
+
+    def apply(files: dict[str, str]) -> None:
+        files[path] = f"---\n{value}\n---\n# Body\n" if path.endswith(".md") else f"{value}\n"
+
+    return apply
+
+
 #: Judging dates: ordinary, and at the calendar's ends (the watch adds a horizon to them).
 AS_OF = ["2026-11-23", "2026-06-30", "9999-12-20", "9999-12-31", "0001-01-01", "1900-01-01"]
 
@@ -229,7 +241,7 @@ FUZZ_SETTINGS = settings(
 
 @FUZZ_SETTINGS
 @given(
-    edits=st.lists(mutation(), min_size=1, max_size=6),
+    edits=st.lists(st.one_of(mutation(), mutation(), mutation(), replacement()), min_size=1, max_size=6),
     as_of=st.sampled_from(AS_OF),
     output_format=st.sampled_from(["json", "sarif"]),
 )
