@@ -26,8 +26,9 @@ Everything the adapter hands MkDocs that comes from evidence is safe as it stand
 * **Contact details.** The site's one ``Redactor`` is applied where the evidence is
   handed over: to the navigation titles, and to each page once it is HTML (its content,
   title and table of contents, before the theme or the search index take them); to
-  the templates MkDocs renders without a page (404, sitemap); and, by the site itself,
-  to the calendar and to the page paths made from file names.
+  the templates MkDocs renders without a page (404, sitemap); to the text a heading's id
+  is made from; and, by the site itself, to the calendar and to the page paths made from
+  file names.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import markdown.extensions.toc
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -89,6 +91,12 @@ class BrmPlugin(BasePlugin[BrmConfig]):
         self.as_of_option = option if isinstance(option, (str, date)) else None
         self.as_of = resolve_as_of(self.as_of_option)  # a bad date is refused before anything is read
         gc.unfreeze()  # a rebuild under `mkdocs serve`: the last build's evidence may be collected
+        self.redact: Callable[[str], str] = lambda text: text
+        if "toc" in config.markdown_extensions:
+            # A heading's id is made from its text, which can hold a contact: it is made from the text withheld.
+            toc = config.mdx_configs.setdefault("toc", {})
+            slugify = toc.get("slugify", markdown.extensions.toc.slugify)
+            toc["slugify"] = lambda value, separator: slugify(self.redact(value), separator)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
