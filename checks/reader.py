@@ -60,6 +60,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 MAX_DEPTH = 100
 TOO_DEEP = f"lists or mappings nested more than {MAX_DEPTH} levels deep: flatten the structure"
 
+#: A whole number has at most this many digits, so that every number in evidence is
+#: exact as a JSON number and as a float (Python would also refuse one of 4,300 digits).
+MAX_DIGITS = 15
+
 JsonPath = tuple[str | int, ...]
 
 _STR = "tag:yaml.org,2002:str"
@@ -469,6 +473,8 @@ class _Walk:
             raise ReadError(self.retyped(node, "true or false"))
         if tag == _INT:
             if _PLAIN_INT.match(text):
+                if len(text.lstrip("+-")) > MAX_DIGITS:
+                    raise ReadError(self.too_long(node))
                 return int(text)
             raise ReadError(self.retyped(node, "a number"))
         if tag == _FLOAT:
@@ -478,6 +484,15 @@ class _Walk:
         if tag == _TIMESTAMP and plain:
             return self.timestamp(node)
         raise ReadError(self.tag_problem(node))
+
+    def too_long(self, node: yaml.Node) -> Problem:
+        shown = node.value if len(node.value) <= 24 else node.value[:20] + "..."
+        return _at(
+            node.start_mark,
+            self.offset,
+            f"the number {shown} has more than {MAX_DIGITS} digits, more than any count or score can be "
+            f'(or be computed with): write the number it should be, or quote it ("...") if it is text',
+        )
 
     def retyped(self, node: yaml.Node, as_what: str) -> Problem:
         return _at(

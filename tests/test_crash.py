@@ -237,6 +237,39 @@ def test_a_value_the_code_cannot_compute_with_is_brm002_at_its_line(
     assert _watch(root, as_of)["as_of"] == as_of
 
 
+@pytest.mark.parametrize(
+    ("files", "path", "text"),
+    [
+        (
+            _edit("surveys/results/2026/2026-Q3-retailco.md", "invited: 10", "invited: " + "9" * 5000),
+            "surveys/results/2026/2026-Q3-retailco.md",
+            "invited",
+        ),
+        (
+            _edit(
+                "surveys/results/2026/2026-Q3-retailco.md", "scores: {csat: 88}", "scores: {csat: " + "9" * 400 + "}"
+            ),
+            "surveys/results/2026/2026-Q3-retailco.md",
+            "scores",
+        ),
+        (
+            _edit(BRM_PROCEDURE, "satisfaction_targets: {csat: 85}", "satisfaction_targets: {csat: -" + "9" * 16 + "}"),
+            BRM_PROCEDURE,
+            "satisfaction_targets",
+        ),
+    ],
+    ids=["5000 digits", "400 digits", "16 digits"],
+)
+def test_a_number_too_long_to_compute_with_is_a_finding_at_its_line(
+    repo, files: dict[str, str], path: str, text: str
+) -> None:
+    code, out, err = _in_process("check", str(repo(files)), "--as-of", "2026-11-23", "--format", "json")
+    assert code == 1, err
+    [finding] = [f for f in json.loads(out)["findings"] if f["rule"] == "BRM001"]
+    assert (finding["path"], finding["line"]) == (path, _line({**BASE, **files}, path, text))
+    assert "more than 15 digits" in finding["message"]
+
+
 def _watch(root: Path, as_of: str, *extra: str) -> dict[str, object]:
     written = root.parent / "watch.json"
     out, err = io.StringIO(), io.StringIO()
