@@ -32,7 +32,7 @@ class Crash(Exception):
         self.path = path if path is not None else _path_in(error.__traceback__)
 
     def __str__(self) -> str:
-        where = f" {display(self.path)}" if self.path else ""
+        where = f" {display(self.path)}" if self.path else " the evidence"
         first = (str(self.error).strip().splitlines() or [""])[0][:200]
         what = type(self.error).__name__ + (f": {first}" if first else "")
         return (

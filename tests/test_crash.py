@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -426,6 +427,27 @@ def test_machines_on_either_side_of_the_date_line_judge_the_same_day(repo) -> No
     assert days <= {london, _london_today()}, days
 
 
+@pytest.mark.parametrize("machine", [KIRITIMATI, ADAK])
+def test_the_site_judges_the_day_it_is_in_the_procedures_time_zone(
+    repo, monkeypatch: pytest.MonkeyPatch, machine: str
+) -> None:
+    root = repo()
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text("site_name: Evidence\nplugins:\n  - brm\n", encoding="utf-8")
+    monkeypatch.delenv("BRM_AS_OF", raising=False)
+    monkeypatch.setenv("TZ", machine)
+    time.tzset()
+    try:
+        config = load_config(str(root / "mkdocs.yml"))
+        config.plugins.on_config(config)
+        before = _london_today()
+        config.plugins.on_files(Files([]), config=config)
+        assert config.plugins["brm"].as_of.isoformat() in {before, _london_today()}
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 # -- a bug is exit 2 and one line naming the file, never exit 1 and never a traceback --------
 
 
@@ -513,10 +535,9 @@ def test_a_bug_in_the_site_plugin_is_one_line_naming_the_file(repo) -> None:
         "site_name: Evidence\nplugins:\n  - brm:\n      as_of: 2026-11-23\n", encoding="utf-8"
     )
     config = load_config(str(root / "mkdocs.yml"))
-    plugin = config.plugins["brm"]
-    plugin.on_config(config)
+    config.plugins.on_config(config)
     with pytest.raises(PluginError) as raised:
-        plugin.on_files(Files([]), config=config)
+        config.plugins.on_files(Files([]), config=config)
     message = str(raised.value)
     assert "\n" not in message and message.startswith("brm: internal error")
     assert "reviews/2026/2026-11-10-retailco.md" in message and "REV002" in message

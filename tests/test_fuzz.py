@@ -59,7 +59,7 @@ INSTANTS = [
 ]
 NUMBERS = [
     "1.0e+309", "-1.0e+309", "1e308", "123456789012345678901234567890", "-1", "0", "0.5", "-0.0",
-    "4.9e-324", "100.0000001", "2", "99999999999",
+    "4.9e-324", "100.0000001", "2", "99999999999", "9" * 16, "9" * 400, "-" + "9" * 5000, "1." + "9" * 5000,
 ]
 #: Values of the wrong type or shape, and strings no one expects.
 ANYTHING = [
@@ -138,6 +138,8 @@ def sites(text: str, markdown: bool) -> list[Site]:
 
 
 SITES = {path: sites(EXAMPLE[path], path.endswith(".md")) for path in MUTABLE}
+#: What a key may be renamed to: another field of the format (in the wrong place), or no field at all.
+KEYS = sorted({site.key for found in SITES.values() for site in found if site.key} | {"x", "1", "true", "ON"})
 
 _GENERATED = st.one_of(
     st.text(max_size=30).map(json.dumps),
@@ -157,6 +159,7 @@ def mutation(draw: st.DrawFn) -> Callable[[dict[str, str]], None]:
     original = EXAMPLE[path].split("\n")[site.row][site.start : site.end]
     value = draw(st.one_of(st.sampled_from(_like(original)), st.sampled_from(EXTREMES), _GENERATED))
     operation = draw(st.sampled_from(["replace"] * 4 + ["delete", "rename", "list"] if site.key else ["replace"]))
+    renamed = draw(st.sampled_from(KEYS))
 
     def apply(files: dict[str, str]) -> None:
         lines = files[path].split("\n")
@@ -171,7 +174,7 @@ def mutation(draw: st.DrawFn) -> Callable[[dict[str, str]], None]:
             if operation == "delete":
                 body = [] if not head.strip() else [head.rstrip()]
             elif operation == "rename":
-                body = [f"{head}{site.key}_renamed:{line.split(':', 1)[1]}", *lines[site.row + 1 : site.block_end]]
+                body = [f"{head}{renamed}:{line.split(':', 1)[1]}", *lines[site.row + 1 : site.block_end]]
             elif operation == "list":
                 item = " " * (len(head) + 2) + f"- {value}"
                 body = [f"{head}{site.key}:", item, item]
