@@ -102,7 +102,7 @@ MARK = "brmxss"
 #: The payloads' markup, as it would appear if it reached a page unescaped. (A quote that breaks out of
 #: an attribute is found by parsing the page: the attribute it opens is an event handler.)
 UNESCAPED = ("<img src=x onerror=", "<img/src=x/onerror=", "<script>alert(", "</title><script>",
-             "<svg onload=", "<svg/onload=")  # fmt: skip
+             "<svg onload=", "<svg/onload=", "<iframe srcdoc=")  # fmt: skip
 
 
 def contacts_of_example() -> tuple[list[str], list[str]]:
@@ -144,7 +144,11 @@ class Hostile:
         number = int(m.removeprefix(MARK))
         return (f"{m}'\"><img src=x onerror=alert('{m}')> <script>alert('{m}')</script> "
                 f"</title><script>alert('{m}')</script> \"><svg onload=alert('{m}')> ' onmouseover='alert(\"{m}\")' "
-                f"[x](javascript:alert('{m}')) {contact or self.contact(number)}")  # fmt: skip
+                f"[x](javascript:alert('{m}')) <iframe srcdoc=\"<script>alert('{m}')</script>\"></iframe> "
+                # Markdown's own ways in: attributes (attr_list), and entities a careless sink would decode twice.
+                f"{{: onclick=\"alert('{m}')\" }} {{#x onmouseover=alert('{m}')}} "
+                f"&lt;/title&gt;&lt;script&gt;alert('{m}')&lt;/script&gt; "
+                f"{contact or self.contact(number)}")  # fmt: skip
 
     def url(self, field: str, linked: bool) -> str:
         """A value for a link field: an https URL that breaks out of quotes (``linked``), or another scheme."""
