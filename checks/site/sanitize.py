@@ -106,8 +106,8 @@ class Redactor:
     spaced or written (``+44 20 7946 0101``, ``020/7946/0101``, ``(20) 7946-0101``),
     is replaced. It reads plain text and HTML alike (an "@" written ``%40`` in a link or
     ``&#64;``, a no-break space written ``&nbsp;``), so it is applied once, to what is
-    published: every page as MkDocs writes it, the search index's text, the calendar,
-    and the paths of pages made from file names.
+    published (see ``plugin``): each page's HTML with its titles, before the theme and the
+    search index take it; the calendar; the paths of pages made from file names.
     """
 
     def __init__(self, publish_contacts: bool, phones: Iterable[str] = ()) -> None:
