@@ -10,8 +10,10 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -304,3 +306,20 @@ def brm(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) 
     environment = {k: v for k, v in os.environ.items() if k not in ("BRM_AS_OF", "GITHUB_STEP_SUMMARY")}
     environment.update(env or {})
     return subprocess.run([str(BRM), *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for every browser test. Without one, each browser test fails at
+    once with one line that says what to install (session scope: before any site is built)."""
+    from playwright.sync_api import sync_playwright
+
+    from .site_support import chromium_missing, launch
+
+    missing = chromium_missing()
+    if missing is not None:
+        pytest.fail(missing, pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -328,6 +328,16 @@ def build_example(destination: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def chromium_missing() -> str | None:
+    """Why the browser tests cannot run here, in one line; None when Chromium is there."""
+    if os.access(CHROMIUM, os.X_OK) and Path(CHROMIUM).is_file():
+        return None
+    return (
+        f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) "
+        "or point BRM_CHROMIUM at a Chromium or Chrome executable"
+    )
+
+
 def launch(playwright: Playwright) -> Browser:
     """The headless Chromium the browser tests drive."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGUMENTS)

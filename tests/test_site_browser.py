@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
 from .conftest import ROOT
-from .site_support import PLANTED, build, build_example, launch, planted_repository, serve
+from .site_support import PLANTED, build, build_example, planted_repository, serve
 
 AXE = ROOT / "tests/.cache/axe.min.js"  # fetched by `make test` (see the Makefile)
 
@@ -31,12 +31,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     assert built.returncode == 0, built.stderr
     with serve(example) as example_url, serve(planted) as planted_url:
         yield {"example": example_url, "planted": planted_url}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        yield launch(playwright)
 
 
 def heading(page: Page) -> str:

@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import icalendar
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page
 
-from .site_support import MARK, SCHEMAS, UNESCAPED, Hostile, build, hostile_repository, launch, serve
+from .site_support import MARK, SCHEMAS, UNESCAPED, Hostile, build, hostile_repository, serve
 
 #: Attributes whose value is fetched or followed by the browser.
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"}
@@ -234,12 +233,6 @@ def test_no_contact_in_any_file_or_file_name(built: HostileSite) -> None:
 
 
 # --- in a real browser ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        yield launch(playwright)
 
 
 def _watch(page: Page, dialogs: list[str]) -> None:
