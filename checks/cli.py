@@ -15,6 +15,7 @@ from . import __version__
 from .dates import judging_date
 from .failure import crash, report
 from .findings import display
+from .roots import RootError, add_root, evidence_root, settle
 
 if TYPE_CHECKING:
     from .model import Repository
@@ -42,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="check the evidence and report findings")
-    check.add_argument("root", nargs="?", default=".", help="the evidence repository (default: .)")
+    add_root(check)
     _as_of_argument(check)
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument(
@@ -60,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--clause", metavar="CLAUSE", help="the rules that check a clause, e.g. 8.3.2 or 7.1 (2011)")
 
     status = commands.add_parser("status", help="show each customer's coverage: reviews, surveys, actions, complaints")
-    status.add_argument("root", nargs="?", default=".", help="the evidence repository (default: .)")
+    add_root(status)
     _as_of_argument(status)
     status.add_argument(
         "--format", choices=("text", "json", "md"), default="text", help="output format (default: text; md with --plan)"
@@ -82,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
 
     configure_import(commands.add_parser("import", help="write evidence from a business-relationships.json summary"))
     export = commands.add_parser("export", help="write the registers as business-relationships.json, xlsx or csv")
-    export.add_argument("root", nargs="?", default=".", help="the evidence repository (default: .)")
+    add_root(export)
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="what to write")
     export.add_argument("--register", choices=_registers(), help="xlsx and csv: only this register")
     export.add_argument(
@@ -117,10 +118,10 @@ def judged_at(value: str | None, repository: Repository) -> date:
 
 
 def _root(value: str) -> Path:
-    root = Path(value)
-    if not root.is_dir():
-        raise UsageError(f"no such folder: {value}")
-    return root
+    try:
+        return evidence_root(value)
+    except RootError as error:
+        raise UsageError(str(error)) from None
 
 
 def _codes(value: str) -> list[str]:
@@ -146,10 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         command = args.command
+        settle(args)
         handlers = {"check": _check, "rules": _rules, "status": _status, "schema": _schema, "new": _new}
         handlers |= {"init": _init, "import": _import, "export": _export}
         return handlers[command](args)
-    except UsageError as error:
+    except (UsageError, RootError) as error:
         print(f"brm: error: {display(str(error))}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -211,21 +211,8 @@ def evidence_file(
     """A record (or a Markdown front-matter and body) as ``brm new`` writes it: one schema line, then the fields."""
     from .scaffold import Draft, render
 
-    text = _empty_mappings(render(Draft(path, type_name, record, body), Path(".")))
+    text = render(Draft(path, type_name, record, body), Path("."))
     return NewFile(path, text, type_name, _prune(record), body is not None, left_out)
-
-
-def _empty_mappings(text: str) -> str:
-    """``key: {}`` for an empty mapping, which the renderer leaves as a bare ``key:`` (YAML's null)."""
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not re.fullmatch(r"\s*[A-Za-z_][\w-]*:", line) or line.lstrip().startswith("#"):
-            continue
-        following = next((n for n in lines[index + 1 :] if n.strip()), "")
-        indent = len(line) - len(line.lstrip())
-        if following == "---" or len(following) - len(following.lstrip()) <= indent:
-            lines[index] = line + " {}"
-    return "\n".join(lines)
 
 
 def _fill(value: Any, values: dict[str, Any]) -> Any:
@@ -251,6 +238,11 @@ def _every(interval: str | None, noun: str) -> str:
 
 def procedure_files(setup: Setup) -> list[NewFile]:
     """The procedures, filled in from their templates."""
+    return [evidence_file(path, "procedure", record, body) for path, record, body in procedure_drafts(setup)]
+
+
+def procedure_drafts(setup: Setup) -> list[tuple[str, dict[str, Any], str]]:
+    """Each procedure of ``setup.procedures`` from its template: its path, front-matter and body (``brm new`` too)."""
     from .reader import Problem, read_markdown
 
     people = {p.id: p for p in setup.staff}
@@ -308,7 +300,7 @@ def procedure_files(setup: Setup) -> list[NewFile]:
         )
         or "No communication is planned yet: list them under `communications` above.",
     }
-    files = []
+    drafts = []
     for procedure_id in setup.procedures:
         path = PROCEDURES[procedure_id]
         document = read_markdown(_template(path), f"checks/templates/{path}")
@@ -321,8 +313,8 @@ def procedure_files(setup: Setup) -> list[NewFile]:
             own["escalation_path"] = setup.escalation(setup.communication_escalation) or None
         record = _fill(document.data, own)
         body = Template(document.body or "").substitute({k: _text(v) for k, v in own.items()})
-        files.append(evidence_file(path, "procedure", record, body.lstrip("\n")))
-    return files
+        drafts.append((path, record, body.lstrip("\n")))
+    return drafts
 
 
 def _who(people: dict[str, PersonEntry], person_id: str) -> str:
@@ -597,7 +589,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """The flags of ``brm init``: every answer."""
     d = manifest()["defaults"]
     tiers = " ".join(f"{name}:{s['review_interval']}:{s['survey_interval']}" for name, s in d["tiers"].items())
-    parser.add_argument("root", nargs="?", default=".", help="the folder of the new evidence repository (default: .)")
+    from .roots import add_root
+
+    add_root(parser, about="the folder of the new evidence repository (default: the current folder)")
     add_setup_flags(parser)
     parser.add_argument(
         "--tier",

@@ -711,7 +711,9 @@ def configure_import(parser: argparse.ArgumentParser) -> None:
     from .init import add_setup_flags
 
     parser.add_argument("summary", metavar="FILE", help="the business-relationships.json summary to import")
-    parser.add_argument("root", nargs="?", default=".", help="the evidence repository (default: .)")
+    from .roots import add_root
+
+    add_root(parser)
     add_setup_flags(parser)
 
 

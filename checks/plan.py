@@ -16,7 +16,9 @@ survey held, the plan is empty.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
+import shlex
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -283,7 +285,26 @@ def build(repository: Repository, findings: list[Finding], coverage: Coverage, r
         rehearsal = step(data.rehearsal, None)
         rehearsal.add_command(data.rehearsal.command)
         ordered.append(rehearsal)
+    for entry in ordered:
+        entry.commands = [rooted(command, root) for command in entry.commands]
     return Plan(coverage.as_of, root, data.phases, ordered)
+
+
+def rooted(command: str, root: str) -> str:
+    """The command as run from anywhere: the repository given as ``--root`` (as every brm command takes it)."""
+    if root == ".":
+        return command
+    where = shlex.quote(root)
+    words = command.split(" ", 3)
+    if words[:2] == ["brm", "new"] and len(words) > 2:
+        return " ".join([*words[:3], "--root", where, *words[3:]])
+    if words[:1] == ["brm"]:
+        return " ".join([*words[:2], "--root", where, *words[2:]])
+    if words[:2] == ["mkdocs", "serve"]:
+        return f"{command} -f {shlex.quote(posixpath.join(root, 'mkdocs.yml'))}"
+    if words[:1] == ["edit"]:
+        return f"edit {shlex.quote(posixpath.join(root, ''))}{command[len('edit ') :]}"
+    return command
 
 
 # -- output ------------------------------------------------------------------------
@@ -308,15 +329,10 @@ def _heading(step: Step) -> str:
     return f"{who}{step.title}"
 
 
-def _command_text(command: str) -> str:
-    return command if available(command) else f"{command}   (not available in this version of brm yet)"
-
-
 def render_text(plan: Plan) -> str:
     if not plan.steps:
         return f"Plan for {plan.root} at {plan.as_of}: nothing to do; every check passes.\n"
-    where = "" if plan.root == "." else f" (run the commands in {plan.root})"
-    lines = [f"Plan for {plan.root} at {plan.as_of}: {len(plan.steps)} steps{where}."]
+    lines = [f"Plan for {plan.root} at {plan.as_of}: {len(plan.steps)} steps."]
     number = 0
     for phase in plan.phases:
         steps = plan.in_phase(phase)
@@ -329,7 +345,7 @@ def render_text(plan: Plan) -> str:
             for missing in step.missing:
                 where = f"{missing.path}:{missing.line}: {missing.rule} " if missing.path else ""
                 lines.append(f"       - {where}{missing.message}")
-            lines += [f"       > {_command_text(c)}" for c in step.commands]
+            lines += [f"       > {c}" for c in step.commands]
     return "\n".join(lines) + "\n"
 
 
@@ -348,8 +364,7 @@ def render_markdown(plan: Plan) -> str:
                 where = f"{_code(f'{missing.path}:{missing.line}')} {missing.rule}: " if missing.path else ""
                 lines.append(f"  - {where}{_md(missing.message)}")
             for command in step.commands:
-                suffix = "" if available(command) else " (not available in this version of brm yet)"
-                lines.append(f"  - Start with: {_code(command)}{suffix}")
+                lines.append(f"  - Start with: {_code(command)}")
     return "\n".join(lines) + "\n"
 
 

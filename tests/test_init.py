@@ -23,7 +23,6 @@ import yaml
 
 from checks import init
 from checks.load import load
-from checks.plan import available
 from checks.policy import Policy
 from checks.schema import TYPES
 from checks.writing import EXISTS, WRITTEN, WriteError, write_new
@@ -319,47 +318,67 @@ def _plan(root: Path) -> dict[str, Any]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
-def test_end_to_end_init_plan_and_the_suggested_commands(tmp_path: Path) -> None:
-    """`brm init`, `brm status --plan`, then each suggested `brm new` that exists in this version.
+#: What a person answers for each placeholder the plan's commands leave, by command and flag.
+ANSWERS: dict[str, dict[str, str]] = {
+    "service": {"--id": "cloud-hosting", "--name": "Cloud Hosting", "--owner": "alex-morgan"},
+    "customer": {
+        "--id": "acme-bank", "--name": "Acme Bank", "--tier": "standard", "--counterpart": "alex-morgan",
+        "--service": "cloud-hosting:Treasury", "--representative-id": "rosa-diaz", "--representative-name": "Rosa Diaz",
+    },
+    "requirement": {
+        "--customer": "acme-bank", "--service": "cloud-hosting", "--customer-approval": AS_OF.isoformat(),
+        "--owner-approval": AS_OF.isoformat(), "--document": "https://contracts.acme.example/sla/cloud-hosting.pdf",
+    },
+    "review": {
+        "--customer": "acme-bank", "--date": AS_OF.isoformat(), "--report": "https://reports.acme.example/2026-11.pdf",
+        "--decision": "Keep the maintenance window.",
+    },
+    "review --type process-review": {
+        "--type": "process-review", "--date": AS_OF.isoformat(), "--decision": "The process stays as documented.",
+    },
+    "instrument": {"--id": "csat-quarterly", "--method": "csat", "--question": "How satisfied are you?"},
+    "result": {
+        "--customer": "acme-bank", "--analysed-by": "olivia-reid", "--invited": "10", "--responses": "8",
+        "--score": "csat=88",
+    },
+}  # fmt: skip
+#: The order a person works through them: what each needs exists first.
+ORDER = ("service", "customer", "requirement", "review", "instrument", "result", "review --type process-review")
 
-    What the plan suggests and brm cannot do yet is marked as such in the plan; the
-    test runs every available command with its placeholders filled in and holds that
-    the rest are exactly the record kinds `brm new` does not have yet.
+
+def _kind(command: list[str]) -> str:
+    return "review --type process-review" if "process-review" in command else command[2]
+
+
+def test_end_to_end_init_plan_and_the_suggested_commands(tmp_path: Path) -> None:
+    """`brm init`, `brm status --plan`, then the `brm new` commands it suggests: a clean `brm check`.
+
+    Every command the plan suggests exists in this version. Each is run as the plan
+    writes it, from another folder (the plan names the repository with --root), with
+    only its placeholders answered; no file is written by hand.
     """
     result = brm("init", str(tmp_path), *COMPLETE, env=environment())
     assert result.returncode == 0, result.stderr
     plan = _plan(tmp_path)
     steps = [s["step"] for s in plan["steps"]]
     assert steps == ["scope", "requirements", "reviews", "instrument", "surveys", "process-review", "rehearsal"]
-    commands = [c for s in plan["steps"] for c in s["commands"]]
-    unavailable = sorted({c["command"].split()[2] for c in commands if not c["available"]})
-    assert all(not available(f"brm new {kind}") for kind in unavailable)
-    # Run what exists: the process review the plan asks for.
-    [process] = [c["command"] for c in commands if c["command"].startswith("brm new review --type process-review")]
-    values = {"YYYY-MM-DD": AS_OF.isoformat(), "TEXT": "The process stays as documented."}
-    words = [values.get(word, word) for word in shlex.split(process)]
-    ran = brm(*words[1:], cwd=tmp_path, env=environment())
-    assert ran.returncode == 0, ran.stderr
-    after = [s["step"] for s in _plan(tmp_path)["steps"]]
-    assert "process-review" not in after
-    # The customer the plan asks for. Its `--service` needs a service in the catalogue, which
-    # `brm new service` (not in this version) would add first; until then it is left out.
-    [customer] = [c["command"] for c in commands if c["command"].startswith("brm new customer")]
-    answers = {
-        "--id": "acme-bank", "--name": "Acme Bank", "--tier": "standard", "--counterpart": "alex-morgan",
-        "--representative-id": "rosa-diaz", "--representative-name": "Rosa Diaz",
-    }  # fmt: skip
-    flags = [w for w in shlex.split(customer)[3:] if w.startswith("--")]
-    assert set(flags) - set(answers) == {"--service"}
-    filled = [part for flag in flags if flag in answers for part in (flag, answers[flag])]
-    ran = brm("new", "customer", *filled, cwd=tmp_path, env=environment())
-    assert ran.returncode == 0, ran.stderr
-    after_customer = {(s["step"], s["customer"]) for s in _plan(tmp_path)["steps"]}
-    # The checklist for "every customer" has become this customer's first review and survey.
-    assert ("reviews", "acme-bank") in after_customer and ("surveys", "acme-bank") in after_customer
-    assert not [s for s in after_customer if s[1] == "every customer"]
-    remaining = [(f.rule, f.subject) for f in check(tmp_path)]
-    assert remaining == [("SVC003", "services")]  # `brm new service` is the next command, once it exists
+    commands = [shlex.split(c["command"]) for s in plan["steps"] for c in s["commands"]]
+    assert all(c["available"] for s in plan["steps"] for c in s["commands"])
+    suggested = {_kind(c): c for c in commands if c[:2] == ["brm", "new"]}
+    assert sorted(suggested) == sorted(ORDER)
+    for kind in ORDER:
+        words = suggested[kind]
+        assert words[3:5] == ["--root", str(tmp_path)], words
+        flags = words[5:]
+        answers = ANSWERS[kind]
+        given = [flag for flag in flags if flag.startswith("--")]
+        assert set(given) == set(answers), (kind, given)  # exactly what the plan asks for, each answered
+        filled = [part for flag in given for part in (flag, answers[flag])]
+        ran = brm(*words[1:5], *filled, cwd=ROOT, env=environment())
+        assert ran.returncode == 0, (kind, ran.stderr)
+        assert ran.stdout.startswith("wrote "), ran.stdout
+    assert check(tmp_path) == []
+    assert _plan(tmp_path)["steps"] == []  # nothing left to do
 
 
 def test_the_readme_example_works_as_written(tmp_path: Path) -> None:

@@ -104,7 +104,10 @@ def test_each_step_names_the_customer_and_the_command(repo: Any) -> None:
     assert (representatives.customer, representatives.customer_name) == ("retailco", "RetailCo")
     assert {m.rule for m in representatives.missing} == {"REP001"}
     requirements = by_kind["requirements"]
-    assert requirements.commands == ["brm new requirement --customer retailco --service cloud-hosting"]
+    assert requirements.commands == [
+        f"brm new requirement --root {root} --customer retailco --service cloud-hosting "
+        "--customer-approval YYYY-MM-DD --owner-approval YYYY-MM-DD --document URL"
+    ]
     assert requirements.missing[0].path == "registers/customers.yaml"
     assert list(by_kind)[-1] == "rehearsal"
 
@@ -142,7 +145,7 @@ def test_a_new_customers_first_review_and_survey_are_planned_before_they_fall_du
     by_kind = {s.kind.id: s for s in plan.steps}
     assert by_kind["reviews"].title == "Hold the first performance review"
     assert "the first is due by 2026-12-13" in by_kind["reviews"].missing[0].message
-    assert by_kind["reviews"].commands[0].startswith("brm new review --customer retailco ")
+    assert by_kind["reviews"].commands[0].startswith(f"brm new review --root {root} --customer retailco ")
     assert "the first is due by 2027-02-13" in by_kind["surveys"].missing[0].message
 
 

@@ -88,7 +88,7 @@ def test_review_is_prefilled_from_the_registers_and_passes(repo) -> None:
     assert review["attendees"] == ["sam-patel", "alex-morgan"]  # the representative, then the counterpart
     assert review["services"] == ["cloud-hosting"]
     assert review["date"] == "2026-11-23"  # BRM_AS_OF
-    assert review["period"] == "2026-10"  # monthly cadence: the month before
+    assert review["period"] == "2026-11"  # monthly cadence: the 23rd is past the middle of November
     assert review["next_review"] == "2026-12-23"  # + the tier's P1M
     assert review["actions"] == ["ACT-0001"]  # open in the tracker, from the previous review
     assert "- [ ] ACT-0001 Publish a monthly capacity report (alex-morgan, due 2026-12-15)" in path.read_text()
@@ -176,7 +176,7 @@ def test_action_takes_the_next_free_id_in_a_new_file_and_never_touches_the_track
         "source": source,
         "customers": ["retailco"],
         "owner": "alex-morgan",  # the customer's counterpart
-        "raised": "2026-11-23",
+        "raised": "2026-11-10",  # the date of the review it came from
         "due": "2026-12-31",
         "status": "open",
     }
@@ -268,10 +268,10 @@ def test_text_that_yaml_would_retype_is_quoted_and_reads_back_as_written(repo) -
 
 def test_refuses_to_overwrite_an_existing_file(repo) -> None:
     root = repo()
-    existing = root / "surveys/results/2026/2026-Q3-retailco.md"  # where today's result would go
+    existing = root / "surveys/results/2026/2026-Q3-retailco.md"  # where a result for 2026-Q3 goes
     before = existing.read_bytes()
     result = run("new", "result", "--customer", "retailco", "--analysed-by", "olivia-reid", "--invited", "3",
-                 "--responses", "2", "--score", "csat=100", cwd=root)  # fmt: skip
+                 "--responses", "2", "--score", "csat=100", "--period", "2026-Q3", cwd=root)  # fmt: skip
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
