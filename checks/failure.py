@@ -7,7 +7,7 @@ a crash for a report. ``BRM_DEBUG=1`` prints the traceback as well.
 
 The file is found where the exception happened: the innermost record, source or
 document the failing code was holding names it (or, before any exists, the ``path``
-the loader and the reader are on); :func:`processing` names it outright.
+the loader and the reader are on).
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import TracebackType
 
 from .findings import Location, display
@@ -33,7 +31,7 @@ class Crash(Exception):
 
     def __str__(self) -> str:
         where = f" {display(self.path)}" if self.path else " the evidence"
-        first = (str(self.error).strip().splitlines() or [""])[0][:200]
+        first = display((str(self.error).strip().splitlines() or [""])[0][:200])
         what = type(self.error).__name__ + (f": {first}" if first else "")
         return (
             f"internal error while {self.stage}{where} ({what}); this is a bug in brm-evidence, "
@@ -44,17 +42,6 @@ class Crash(Exception):
 def crash(error: BaseException, stage: str) -> Crash:
     """``error`` as a :class:`Crash` (kept as it is if it already is one)."""
     return error if isinstance(error, Crash) else Crash(error, stage)
-
-
-@contextmanager
-def processing(path: str, stage: str = "reading") -> Iterator[None]:
-    """Name ``path`` in the message of any unexpected exception raised inside."""
-    try:
-        yield
-    except Crash:
-        raise
-    except Exception as error:
-        raise Crash(error, stage, path) from error
 
 
 def report(error: Crash, prefix: str) -> None:
