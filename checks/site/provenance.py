@@ -72,8 +72,12 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
         return None
 
 
-def read_history(root: Path) -> History:
-    """Ask git once for everything the site shows about provenance."""
+def read_history(root: Path, revision: str = "HEAD") -> History:
+    """Ask git once for everything the site shows about provenance.
+
+    ``revision`` is the commit to describe (an evidence bundle of a past day names one);
+    uncommitted changes are looked for only at ``HEAD``, the commit the working tree is on.
+    """
     inside = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository")
     if inside is None:
         return History(missing="git is not installed")
@@ -82,7 +86,9 @@ def read_history(root: Path) -> History:
     answers = inside.stdout.split("\n")
     prefix = answers[1].strip() if len(answers) > 1 else ""
     shallow = len(answers) > 2 and answers[2].strip() == "true"
-    log = _git(root, "log", "--relative", "--no-renames", "--name-only", f"--format={_FORMAT}", "-z", "HEAD", "--", ".")
+    log = _git(
+        root, "log", "--relative", "--no-renames", "--name-only", f"--format={_FORMAT}", "-z", revision, "--", "."
+    )
     if log is None or log.returncode != 0:
         return History(prefix=prefix, missing="no commits yet")
     history = History(prefix=prefix, shallow=shallow)
@@ -99,14 +105,14 @@ def read_history(root: Path) -> History:
             if name:
                 history.files.setdefault(name, commit)
     if history.head is None:
-        head = _git(root, "log", "-1", f"--format={_FORMAT}", "HEAD")
+        head = _git(root, "log", "-1", f"--format={_FORMAT}", revision)
         if head is not None and head.returncode == 0 and head.stdout.startswith(_RECORD):
             fields = head.stdout[1:].strip("\n").split(_FIELD)
             if len(fields) == 4:
                 history.head = Commit(*fields)
     if history.head is None:
         return History(prefix=prefix, missing="no commits yet")
-    tree = _git(root, "ls-tree", "-r", "-z", "HEAD")
+    tree = _git(root, "ls-tree", "-r", "-z", revision)
     if tree is not None and tree.returncode == 0:
         committed, links = set(), set()
         for entry in tree.stdout.split("\x00"):
@@ -116,7 +122,9 @@ def read_history(root: Path) -> History:
                 if mode.startswith("120000"):
                     links.add(path)
         history.committed, history.links = frozenset(committed), frozenset(links)
-    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+    status = None
+    if revision == "HEAD":  # the working tree is on HEAD: its changes are uncommitted changes of HEAD's files
+        status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
     if status is not None and status.returncode == 0:
         dirty = set()
         for entry in status.stdout.split("\x00"):
