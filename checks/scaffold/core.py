@@ -361,7 +361,9 @@ class Scaffold:
 
     def person_id_free(self, person_id: str) -> str:
         if person_id in self.repository.people:
-            raise ScaffoldError(f"person id '{person_id}' is taken: ids are unique across the registers")
+            raise ScaffoldError(
+                f"person id '{person_id}' is already used: ids are unique across the registers, give another --id"
+            )
         return person_id
 
     def next_id(self, prefix: str) -> str:

@@ -54,7 +54,7 @@ def build(s: Scaffold) -> Draft:
     number = a.flag("version") or _next(previous.version if previous else None)
     taken = {i.version for i in s.repository.instruments if i.id == instrument_id}
     if number in taken:
-        raise ScaffoldError(f"instrument {instrument_id} version {number} exists: give another --version")
+        raise ScaffoldError(f"instrument {instrument_id} version {number} already exists: give another --version")
     title = a.flag("title") or (previous.raw.get("title") if previous else None)
     record: dict[str, Any] = {
         "type": TYPE,

@@ -76,8 +76,8 @@ def build(s: Scaffold) -> Draft:
     )
     if existing is not None:
         raise ScaffoldError(
-            f"the requirements of {customer_id} for {service_id} are at {existing.source.path}: record a new version "
-            "or a re-confirmation there (its version, effective date and approvals)"
+            f"the requirements of {customer_id} for {service_id} are already at {existing.source.path}: record a "
+            "new version or a re-confirmation there (its version, effective date and approvals)"
         )
     service = s.repository.by_id(s.repository.services)[s.service(service_id)]
     if service.owner is None:
