@@ -573,3 +573,15 @@ def test_the_file_reads_as_format_md_writes_it(repo: Any) -> None:
     assert json.dumps(fields(root, path)["kpis"]) == json.dumps(
         [{"name": "P1 response", "target": "15 min", "actual": "22 min", "met": False}]
     )
+
+
+def test_act001_names_brm_new_action_and_the_file_it_writes(repo: Any) -> None:
+    minutes = "reviews/2026/2026-11-10-retailco.md"
+    root = repo()
+    with (root / minutes).open("a", encoding="utf-8") as file:
+        file.write("- [ ] Send the revised SLA to Sam\n")
+    [finding] = [f for f in check(root) if f.rule == "ACT001"]
+    assert f"'brm new action --source {minutes} ...' (it writes registers/actions/ACT-0002.yaml)" in finding.message
+    written = new(root, "action", "--source", minutes, "--title", "Send the revised SLA", "--owner", "alex-morgan",
+                  "--due", "2026-11-30")  # fmt: skip
+    assert written == "registers/actions/ACT-0002.yaml"

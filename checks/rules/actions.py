@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 from typing import Any
 
@@ -120,8 +121,10 @@ def untracked_action(context: Context) -> Iterator[Breach]:
     and no closure: nobody can show it was ever done.
 
     How to fix:
-    Add the action to registers/actions.yaml with the next free id, owner and due
-    date, and write that id on the line in the minutes; or correct a mistyped id.
+    Add the action to the tracker with `brm new action --source FILE --title TEXT
+    --due DATE`, which takes the next free id, the owner and the raised date and
+    writes `registers/actions/ACT-NNNN.yaml` (a file in the tracker's folder); then
+    write that id on the line in the minutes. Or correct a mistyped id.
 
     Example:
     Fails: `- [ ] Send the revised SLA to Dana`, `Action: ACT-0999 ...` (not in the tracker).
@@ -138,8 +141,9 @@ def untracked_action(context: Context) -> Iterator[Breach]:
                 yield Breach(
                     Location(record.source.path, number, column),
                     subject,
-                    f"action item '{_excerpt(text)}' has no tracker id: add it to {TRACKER} "
-                    f"(the next free id is {next_id}) and write the id on this line",
+                    f"action item '{_excerpt(text)}' has no tracker id: add it to the tracker with "
+                    f"'brm new action --source {shlex.quote(subject)} ...' "
+                    f"(it writes registers/actions/{next_id}.yaml) and write the id on this line",
                 )
                 continue
             for match in ids:

@@ -38,7 +38,10 @@ def review_overdue(context: Context) -> Iterator[Breach]:
     customer it lists; only reviews dated on or before the as-of date count) plus
     that interval is the date the next review is due. After that date the finding
     is a warning; after the policy's `grace` as well, an error. A customer with no
-    performance review on record at all is an error.
+    performance review on record yet counts from its `onboarded` date (when the
+    relationship began; `brm new customer` records it, today or `--onboarded`): its
+    first review is due one interval after it. A customer with neither a review nor
+    `onboarded` is an error at once.
 
     Why an auditor cares:
     Clause 8.3.2 asks the provider to review the performance of the services with
@@ -49,7 +52,8 @@ def review_overdue(context: Context) -> Iterator[Breach]:
     Hold the review with the customer's representative and add its minutes under
     `reviews/` (`type: performance-review`, the customer under `customers`). If
     the agreed cadence differs from the tier's, record it as the customer's own
-    `review_interval`; if the review cannot happen, agree a waiver.
+    `review_interval`; if the review cannot happen, agree a waiver. For a customer
+    that is new, record the date the relationship began as `onboarded`.
 
     Example:
     Fails: a `monthly` customer whose last review is dated 2026-08-03, judged on

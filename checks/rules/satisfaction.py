@@ -55,7 +55,10 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
     result is due. Only periodic methods (`csat`, `nps`, `interview`) are planned
     surveys: a `post-incident` survey follows an event and does not count. After
     that date the finding is a warning; after the policy's `grace` as well, an
-    error. A customer with no result on record is an error.
+    error. A customer with no result on record yet counts from its `onboarded`
+    date (when the relationship began; `brm new customer` records it): its first
+    result is due one interval after it. A customer with neither a result nor
+    `onboarded` is an error at once.
 
     Why an auditor cares:
     Clause 8.3.2 asks the provider to measure customer satisfaction at planned
@@ -64,8 +67,9 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
 
     How to fix:
     Run the survey (for the customer, or for its whole tier) and add the result
-    under `surveys/results/`, with `sent`, the counts, the scores and the actions
-    it led to.
+    under `surveys/results/` (`brm new result`), with `sent`, the counts, the
+    scores and the actions it led to. For a customer that is new, record the date
+    the relationship began as `onboarded`.
 
     Example:
     Fails: a quarterly-surveyed customer whose last result was sent on
