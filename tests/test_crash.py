@@ -497,17 +497,13 @@ def test_a_bug_in_the_watch_is_exit_2_naming_the_file(repo) -> None:
     _one_line_naming(err.getvalue(), "brm watch: error: internal error", "reviews/2026/2026-11-10-retailco.md")
 
 
-def test_a_bug_while_reading_is_exit_2_naming_the_file(repo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_while_loading_is_exit_2_naming_the_file(repo, monkeypatch: pytest.MonkeyPatch) -> None:
     import checks.load
 
-    real = checks.load.read_file
+    def build(source, raw):  # type: ignore[no-untyped-def]
+        raise MemoryError("planted")
 
-    def read_file(*args, **kwargs):  # type: ignore[no-untyped-def]
-        if "registers/services.yaml" in args:
-            raise MemoryError("planted")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(checks.load, "read_file", read_file)
+    monkeypatch.setitem(checks.load.REGISTERS, "services", ("service", build, "services"))
     root = repo()
     for command in ("check", "status"):
         code, out, err = _in_process(command, str(root), "--as-of", "2026-11-23")
