@@ -340,6 +340,20 @@ def test_prompts_for_what_is_missing_on_a_terminal(repo) -> None:
     assert (action["title"], action["owner"], action["due"]) == ("Send the revised SLA", "alex-morgan", "2026-12-31")
 
 
+def test_a_requirement_asks_for_each_approval_date_on_a_terminal(repo) -> None:
+    from .test_scaffold_kinds import HELPDESK
+
+    root = repo(HELPDESK)
+    answers = {"When sam-patel approved": "2026-11-20", "When the service owner jordan-lee approved": "2026-11-19"}
+    argv = [str(BRM), "new", "requirement", "--customer", "retailco"]
+    output = _on_a_terminal(argv, root, answers, {**os.environ, **ENV})
+    assert "wrote registers/requirements/retailco--it-helpdesk.yaml" in output
+    requirement = fields(root / "registers/requirements/retailco--it-helpdesk.yaml")
+    approvals = [{"by": "sam-patel", "on": "2026-11-20"}, {"by": "jordan-lee", "on": "2026-11-19"}]
+    assert requirement["approvals"] == approvals
+    assert findings(root) == []
+
+
 def _on_a_terminal(argv: list[str], cwd: Path, answers: dict[str, str], env: dict[str, str]) -> str:
     """Run ``argv`` with a pseudo-terminal as its standard streams, answering each question."""
     controller, terminal = pty.openpty()

@@ -585,3 +585,16 @@ def test_act001_names_brm_new_action_and_the_file_it_writes(repo: Any) -> None:
     written = new(root, "action", "--source", minutes, "--title", "Send the revised SLA", "--owner", "alex-morgan",
                   "--due", "2026-11-30")  # fmt: skip
     assert written == "registers/actions/ACT-0002.yaml"
+
+
+def test_text_of_the_new_kinds_that_becomes_a_file_name_stays_in_its_folder(repo: Any) -> None:
+    root = repo()
+    version = new(root, "instrument", "--id", "csat-quarterly", "--version", "../../../../x")
+    assert version == "surveys/instruments/csat-quarterly-v-x.md"
+    new(root, "instrument", "--id", "post-incident", "--method", "post-incident", "--question", "How did we do?")
+    incident = new(root, "result", "--customer", "retailco", "--instrument", "post-incident", "--sent", "2026-11-20",
+                   "--incident", "https://itsm.example/../../../../../etc/passwd", "--analysed-by", "olivia-reid",
+                   "--invited", "1", "--responses", "1", "--score", "csat=100")  # fmt: skip
+    assert incident == "surveys/results/2026/2026-11-retailco-https-itsm-example-etc-passwd.md"
+    assert not [f for f in check(root) if f.rule.startswith("BRM")]
+    assert sorted(p.name for p in root.parent.iterdir()) == ["evidence"]  # nothing beside the repository
