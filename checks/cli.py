@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, NoReturn
 from . import __version__
 from .dates import judging_date
 from .failure import crash, report
-from .findings import display
+from .findings import Finding, display
 from .roots import RootError, add_root, evidence_root, settle
 
 if TYPE_CHECKING:
+    from .baseline import Base
     from .model import Repository
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -53,6 +54,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     check.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto", help="colour text output (default: auto)"
+    )
+    check.add_argument(
+        "--base",
+        metavar="REF",
+        help="judge the change since the git commit REF (HEAD, origin/main, a SHA): each finding is new or "
+        "already on the base (unchanged), and the base's that are gone are fixed",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("new", "any"),
+        help="exit 1 for new errors only, or for any error (default: new with --base, else any)",
+    )
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="text output: also list the findings already on the base"
     )
 
     rules = commands.add_parser("rules", help="list the rules, or print one rule's documentation")
@@ -193,15 +208,28 @@ def _check_evidence(args: argparse.Namespace) -> int:
     for code in select + ignore:
         if not any(matches(known, [code]) for known in rules):
             raise UsageError(f"'{code}' matches no rule (see 'brm rules')")
+    fail_on = args.fail_on or ("new" if args.base is not None else "any")
+    if fail_on == "new" and args.base is None:
+        raise UsageError("--fail-on new needs --base REF, the commit the change is judged against")
+    base = _base(root, args.base)  # a base that cannot be read is refused before the evidence is read
     loaded = load(root)
     judged = judged_at(args.as_of, loaded.repository)
     findings = run(loaded, judged, select, ignore)
-    report = Report(judged, display(args.root), loaded.repository.files, findings, rules)
+    fixed: list[Finding] = []
+    if base is not None:
+        from .baseline import BaseError, compare
+
+        try:  # the base is judged at the working tree's date: drift is on both, so never new
+            findings, fixed = compare(root, base, findings, judged, select, ignore)
+        except BaseError as error:
+            raise UsageError(str(error)) from None
+    label = base.label if base is not None else None
+    report = Report(judged, display(args.root), loaded.repository.files, findings, rules, label, fixed, fail_on)
     if args.format == "text":
         colour = args.color == "always" or (
             args.color == "auto" and args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         )
-        _write(text.render(report, colour), args.output)
+        _write(text.render(report, colour, args.verbose), args.output)
     elif args.format == "json":
         _write(json_report.render(report), args.output)
     elif args.format == "sarif":
@@ -214,7 +242,19 @@ def _check_evidence(args: argparse.Namespace) -> int:
                 summary.write(github.summary(report))
     if args.output is not None:
         print(report.summary_line(), file=sys.stderr)
-    return 1 if report.errors else 0
+    return 1 if report.failed else 0
+
+
+def _base(root: Path, ref: str | None) -> Base | None:
+    """The commit ``--base`` names, read from git (exit 2 with the fix if it cannot be)."""
+    if ref is None:
+        return None
+    from .baseline import BaseError, resolve
+
+    try:
+        return resolve(root, ref)
+    except BaseError as error:
+        raise UsageError(str(error)) from None
 
 
 def _rules(args: argparse.Namespace) -> int:

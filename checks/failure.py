@@ -51,6 +51,10 @@ def report(error: Crash, prefix: str) -> None:
     print(f"{prefix}: error: {error}", file=sys.stderr)
 
 
+#: Modules whose ``path`` local is the evidence file they are on.
+_NAMING_PATH = ("checks.load", "checks.reader", "checks.sources")
+
+
 def _path_in(trace: TracebackType | None) -> str | None:
     """The evidence file the innermost frame holding one was working on."""
     from .model import Record, Source
@@ -64,7 +68,7 @@ def _path_in(trace: TracebackType | None) -> str | None:
         values = frame.f_locals
         # The loader and the reader name the file they are on ``path`` (before any record exists).
         named = values.get("path")
-        if isinstance(named, str) and frame.f_globals.get("__name__") in ("checks.load", "checks.reader"):
+        if isinstance(named, str) and frame.f_globals.get("__name__") in _NAMING_PATH:
             return named
         for value in values.values():
             if isinstance(value, Record):

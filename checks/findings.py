@@ -57,6 +57,8 @@ class Finding:
     message: str
     # Filled in for waived findings: the waiver's reason, approver and expiry.
     waiver: dict[str, str] | None = field(default=None, compare=False)
+    # Set by `brm check --base`: new, unchanged (already on the base) or fixed (see checks.baseline).
+    baseline: str | None = field(default=None, compare=False)
 
     @property
     def family(self) -> str:
@@ -97,4 +99,6 @@ class Finding:
         }
         if self.waiver is not None:
             out["waiver"] = self.waiver
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
         return out

@@ -46,8 +46,8 @@ from .model import (
     Source,
     Waiver,
 )
-from .reader import Document, Problem, read_file
-from .schema import validator
+from .reader import Document, Problem
+from .sources import EvidenceFiles, WorkingTree, valid, violations
 
 #: Register name (file stem or folder under registers/) -> (schema type, builder, repository list).
 REGISTERS: dict[str, tuple[str, Callable[[Source, dict[str, Any]], Record], str]] = {
@@ -147,15 +147,16 @@ _MARKDOWN: dict[str, tuple[Callable[[Source, dict[str, Any]], Record], str]] = {
 }
 
 
-def load(root: Path) -> Loaded:
+def load(root: Path, files: EvidenceFiles | None = None) -> Loaded:
+    """The evidence below ``root``: the working tree, or ``files`` (a git commit's, for ``--base``)."""
+    files = files if files is not None else WorkingTree(root)
     repository = Repository(root=root)
     loaded = Loaded(repository)
     problems = loaded.problems
-    tree = scan(root)
-    for path, kind in discover(root, tree):
+    tree = files.tree
+    for path, kind, document in files.documents(discover(root, tree)):
         repository.files += 1
         markdown = path.endswith(".md")
-        document = read_file(root, path, markdown, tree.files[path])
         if isinstance(document, Problem):
             repository.incomplete.add(kind)
             problems.append(
@@ -202,7 +203,8 @@ def load(root: Path) -> Loaded:
             problems.append(LoadProblem("BRM001", Location(path, 1, 1), path, reason))
     repository.paths = set(tree.files)
     repository.refused = tree.refused
-    _read_responses(repository)
+    _read_responses(repository, files.raw)
+    files.save()
     return loaded
 
 
@@ -225,7 +227,6 @@ def _add_all(
     """The records of one register file, each as :func:`_add` adds it, until too many fail."""
     problems = loaded.problems
     room = MAX_EXPLAINED
-    check = validator(type_name)
     first_unread, unread = 0, 0
     for index, item in enumerate(items):
         if room > 0:
@@ -234,7 +235,7 @@ def _add_all(
                 room -= len(problems) - before
                 continue
             room = 0  # this record's problems would not fit: from here on, only count
-        elif isinstance(item, dict) and check.valid(item):
+        elif isinstance(item, dict) and valid(document, (index,), type_name, item):
             getattr(loaded.repository, attribute).append(build(Source(document, (index,)), item))
             continue
         first_unread = first_unread if unread else index
@@ -279,10 +280,10 @@ def _add(
             )
         )
         return True
-    violations = validator(type_name).violations(data)
-    if len(violations) > room:
+    found = violations(document, json_path, type_name, data)  # from the parse cache when read before
+    if len(found) > room:
         return False
-    for violation in violations:
+    for violation in found:
         subject = data.get("id") if isinstance(data.get("id"), str) else document.path
         loaded.problems.append(LoadProblem("BRM002", source.at(*violation.json_path), str(subject), violation.message))
     getattr(loaded.repository, attribute).append(build(source, data))
@@ -304,7 +305,7 @@ def responses_path(result: Result) -> str | None:
     return resolve(result.responses_file, beside=result.source.path).path
 
 
-def _read_responses(repository: Repository) -> None:
+def _read_responses(repository: Repository, read: Callable[[str], bytes | Refused | TooLarge]) -> None:
     """Give each result with a responses file its scores, or the reason they cannot be read.
 
     Rules do no I/O, so SAT004 compares the declared scores with what is read here.
@@ -313,10 +314,12 @@ def _read_responses(repository: Repository) -> None:
     for result in repository.results:
         path = responses_path(result)
         if path is not None:
-            result.response_scores, result.responses_problem = read_responses(repository, path)
+            result.response_scores, result.responses_problem = read_responses(repository, path, read)
 
 
-def read_responses(repository: Repository, path: str) -> tuple[list[float] | None, str | None]:
+def read_responses(
+    repository: Repository, path: str, read: Callable[[str], bytes | Refused | TooLarge] | None = None
+) -> tuple[list[float] | None, str | None]:
     """The `score` column of a responses CSV (one row a response), or why it cannot be read.
 
     Only a file the walk found readable is opened (a regular file inside the repository),
@@ -325,8 +328,11 @@ def read_responses(repository: Repository, path: str) -> tuple[list[float] | Non
     if path not in repository.paths:
         why = refusal(repository.refused, path)
         return None, f"the responses file {path} is {why}" if why else f"the responses file {path} does not exist"
-    target = inspect(repository.root, path)
-    raw = read_bytes(target) if isinstance(target, str) else target
+    if read is not None:  # the tree being judged: the working tree or a git commit
+        raw = read(path)
+    else:
+        target = inspect(repository.root, path)
+        raw = read_bytes(target) if isinstance(target, str) else target
     if isinstance(raw, Refused):
         return None, f"the responses file {path} cannot be read: {raw.reason}"
     if isinstance(raw, TooLarge):

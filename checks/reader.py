@@ -327,7 +327,14 @@ def read_file(root: Path, path: str, markdown: bool, real: str | None = None) ->
     target = real if real is not None else inspect(root, path)
     if isinstance(target, Refused):
         return Problem(1, 1, target.reason)
-    raw = read_bytes(target)
+    return read_content(read_bytes(target), path, markdown)
+
+
+def read_content(raw: bytes | Refused | TooLarge, path: str, markdown: bool) -> Document | Problem:
+    """What the reader makes of one file's content, as :func:`checks.boundary.read_bytes` gave it.
+
+    The working tree's files and a git commit's (``brm check --base``) are read by this one function.
+    """
     if isinstance(raw, Refused):
         return Problem(1, 1, raw.reason)
     if isinstance(raw, TooLarge):

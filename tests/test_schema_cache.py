@@ -23,6 +23,11 @@ def _check(root: Path, cache: Path, **env: str) -> dict:
     return findings
 
 
+def _forget_readings(cache: Path) -> None:
+    for entries in (cache / "brm-evidence").glob("entries-*"):
+        entries.unlink()
+
+
 def _cached(cache: Path) -> list[Path]:
     return sorted((cache / "brm-evidence").glob("validators-*.marshal"))
 
@@ -46,6 +51,7 @@ def test_a_corrupt_cache_is_replaced_not_trusted(repo, tmp_path: Path) -> None:
     wrong_code = marshal.dumps({t: (compile("raise ValueError", "x", "exec"), "validate") for t in TYPES})
     for junk in (b"", b"\x00garbage\xff" * 100, written.read_bytes()[:1000], wrong_code):
         written.write_bytes(junk)
+        _forget_readings(cache)  # so the records are validated again, with the damaged validators
         assert _check(root, cache) == expected
         if junk is not wrong_code:  # well-formed but broken code is bypassed in memory
             assert written.read_bytes() != junk

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..findings import Finding, Severity
@@ -18,6 +18,11 @@ class Report:
     files: int
     findings: list[Finding]
     rules: dict[str, Rule]
+    #: ``brm check --base``: what the findings were compared with (each has its ``baseline``
+    #: state, new or unchanged), the base's findings that are gone, and what fails the check.
+    base: str | None = None
+    fixed: list[Finding] = field(default_factory=list)
+    fail_on: str = "any"  # any error, or only new ones
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -34,11 +39,33 @@ class Report:
     def waived(self) -> int:
         return self.count(Severity.WAIVED)
 
-    def summary_line(self) -> str:
-        def plural(n: int, word: str) -> str:
-            return f"{n} {word}{'' if n == 1 else 's'}"
+    def state(self, baseline: str) -> list[Finding]:
+        """The findings that are new, or unchanged (already on the base)."""
+        return [f for f in self.findings if f.baseline == baseline]
 
-        return (
-            f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}, "
-            f"{self.waived} waived in {plural(self.files, 'file')} (as of {self.as_of.isoformat()})"
+    @property
+    def new_errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR and f.baseline == "new")
+
+    @property
+    def failed(self) -> bool:
+        """Exit 1: an error, or with ``--fail-on new`` a new error."""
+        return bool(self.new_errors if self.fail_on == "new" else self.errors)
+
+    def summary_line(self) -> str:
+        line = (
+            f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')}, "
+            f"{self.waived} waived in {_plural(self.files, 'file')} (as of {self.as_of.isoformat()})"
         )
+        if self.base is None:
+            return line
+        new_warnings = sum(1 for f in self.state("new") if f.severity is Severity.WARNING)
+        return (
+            f"{line}; against {self.base}: {_plural(self.new_errors, 'new error')}, "
+            f"{_plural(new_warnings, 'new warning')}, {len(self.state('unchanged'))} already on the base, "
+            f"{len(self.fixed)} fixed"
+        )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

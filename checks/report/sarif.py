@@ -24,6 +24,8 @@ def uri(path: str) -> str:
 
 
 _LEVEL = {"error": "error", "warning": "warning", "cadence": "error"}
+#: A finding's state against the base (``--base``), as SARIF names it: a fixed one is absent.
+_BASELINE_STATE = {"new": "new", "unchanged": "unchanged", "fixed": "absent"}
 
 
 def render(report: Report) -> str:
@@ -50,7 +52,7 @@ def render(report: Report) -> str:
             }
         )
     results = []
-    for finding in report.findings:
+    for finding in [*report.findings, *report.fixed]:
         result: dict[str, object] = {
             "ruleId": finding.rule,
             "level": "note" if finding.severity is Severity.WAIVED else finding.severity.value,
@@ -68,6 +70,8 @@ def render(report: Report) -> str:
         }
         if finding.rule in report.rules:
             result["ruleIndex"] = codes.index(finding.rule)
+        if finding.baseline is not None:  # --base: what code scanning reads to tell new from existing
+            result["baselineState"] = _BASELINE_STATE[finding.baseline]
         if finding.waiver:
             result["suppressions"] = [
                 {

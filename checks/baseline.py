@@ -1,0 +1,404 @@
+"""``brm check --base REF``: judge a change by what it adds.
+
+The base is the tree of a git commit, read from git's object store (``git ls-tree``
+and ``git cat-file --batch``), never checked out. :class:`GitTree` hands its files to
+the same loader, reader and parse cache as the working tree (:mod:`checks.sources`),
+and the evidence boundary is the same: only regular files inside the repository are
+read; a symbolic link that leads outside it, or nowhere, is refused with the same
+sentence (the commit's links are laid out in a scratch folder and walked by
+:func:`checks.boundary.scan`, as a checkout of the commit would be).
+
+Both trees are judged at the same as-of date, so a finding that exists only because
+time passed (cadence drift) is on both and is ``unchanged``: the nightly cadence watch
+reports drift. Each finding of the working tree is ``new`` or ``unchanged``; a finding
+of the base that is gone is ``fixed``. Findings are matched by rule, subject, file and
+severity, never by line or message (lines move, and a message names dates that an
+unrelated edit changes): of two findings with the same rule, subject, file and
+severity, the one whose message is the same is matched first. A warning that became an
+error is ``new``. A file git sees as renamed (``git diff --find-renames`` between the
+base commit and the working tree) keeps its findings: the base's are matched under the
+new name.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from .boundary import MAX_BYTES, Refused, TooLarge, Tree, real_root, scan, skipped, within
+from .findings import Finding
+from .sources import Content, EvidenceFiles, Known, alias_key
+
+NEW, UNCHANGED, FIXED = "new", "unchanged", "fixed"
+
+#: Git reads these; nothing a check runs may lock or rewrite the index, prompt, or run a repository's hooks.
+_ENVIRONMENT = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotePath=false")
+_FETCH = "`git fetch origin main`, or `fetch-depth: 0` for actions/checkout"
+
+
+class BaseError(Exception):
+    """The base cannot be read: one line, with the fix (``brm check`` exits 2)."""
+
+
+@dataclass(frozen=True)
+class Base:
+    """The commit a change is judged against."""
+
+    ref: str  # as given
+    commit: str | None  # None: HEAD of a repository with no commit yet (everything is new)
+    tree: str | None  # the tree of the evidence folder in that commit (None: it did not exist)
+
+    @property
+    def label(self) -> str:
+        """How reports name the base: the ref as given, with its commit when that is not the same."""
+        if self.commit is None:
+            return f"{self.ref} (no commit yet)"
+        if self.commit.startswith(self.ref.lower()):
+            return self.commit[:12]
+        return f"{self.ref} ({self.commit[:12]})"
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", *_CONFIG, *args],
+            cwd=root,
+            input=stdin,
+            capture_output=True,
+            env={**os.environ, **_ENVIRONMENT},
+            timeout=300,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise BaseError("--base needs git, which is not installed: install git, or check without --base") from None
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BaseError(f"git could not run ({error}): check without --base") from None
+
+
+def _out(done: subprocess.CompletedProcess[bytes]) -> str:
+    return done.stdout.decode("utf-8", "replace").strip()
+
+
+def _shown(ref: str) -> str:
+    text = ref if len(ref) <= 80 else ref[:79] + "…"
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def resolve(root: Path, ref: str) -> Base:
+    """The commit ``ref`` names, and the tree of the evidence folder ``root`` in it; or BaseError."""
+    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    if inside.returncode != 0 or _out(inside) != "true":
+        raise BaseError(
+            f"--base needs a git repository, and {root} is not inside one: "
+            "check out the repository with git, or check without --base"
+        )
+    shown = _shown(ref)
+    found = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    if found.returncode != 0:
+        if ref == "HEAD" and _unborn(root):
+            return Base(ref, None, None)  # a first commit: there is nothing to compare with
+        named = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", ref)
+        if named.returncode == 0:
+            kind = _out(_git(root, "cat-file", "-t", _out(named))) or "object"
+            raise BaseError(f"--base '{shown}' names a {kind}, not a commit: give a commit, a branch or a tag")
+        if _out(_git(root, "rev-parse", "--is-shallow-repository")) == "true":
+            raise BaseError(
+                f"--base '{shown}' is not in this clone, which is shallow (it has only recent history): "
+                f"fetch the base ({_FETCH}), then check again"
+            )
+        raise BaseError(f"--base '{shown}' names no commit in this repository: fetch it ({_FETCH}), then check again")
+    commit = _out(found)
+    prefix = _out(_git(root, "rev-parse", "--show-prefix"))
+    tree = _git(root, "rev-parse", "--verify", "--quiet", f"{commit}:{prefix}" if prefix else f"{commit}^{{tree}}")
+    return Base(ref, commit, _out(tree) if tree.returncode == 0 else None)
+
+
+def _unborn(root: Path) -> bool:
+    """HEAD names a branch with no commit yet (a new repository)."""
+    no_commit = _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0
+    return no_commit and _git(root, "symbolic-ref", "--quiet", "HEAD").returncode == 0
+
+
+# -- the base tree ---------------------------------------------------------------------------
+
+
+class _Blobs:
+    """One ``git cat-file --batch`` process: blob contents by object id."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def get(self, oids: list[str]) -> dict[str, bytes]:
+        """The content of each blob found; the requests of one call are written before any answer is read."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(oids), 256):  # 256 requests stay well inside a pipe's buffer
+            chunk = oids[start : start + 256]
+            process = self._start()
+            if process is None or process.stdin is None or process.stdout is None:
+                return found
+            try:
+                process.stdin.write(b"".join(oid.encode() + b"\n" for oid in chunk))
+                process.stdin.flush()
+                for oid in chunk:
+                    header = process.stdout.readline().split()
+                    if len(header) != 3:
+                        continue  # "<oid> missing"
+                    content = process.stdout.read(int(header[2]))
+                    process.stdout.read(1)  # the newline after each object
+                    if header[1] == b"blob":
+                        found[oid] = content
+            except (OSError, ValueError):
+                self.close()
+                return found
+        return found
+
+    def _start(self) -> subprocess.Popen[bytes] | None:
+        if self._process is None:
+            try:
+                self._process = subprocess.Popen(
+                    ["git", *_CONFIG, "cat-file", "--batch"],
+                    cwd=self.root,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env={**os.environ, **_ENVIRONMENT},
+                )
+            except OSError:
+                return None
+        return self._process
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            if process.stdin is not None:
+                process.stdin.close()
+            if process.stdout is not None:
+                process.stdout.close()
+            process.wait()
+
+
+_REGULAR = (b"100644", b"100755")
+_LINK = b"120000"
+
+
+class GitTree(EvidenceFiles):
+    """The evidence of one commit: the tree below the evidence folder, read from git's objects."""
+
+    def __init__(self, root: Path, tree: str | None) -> None:
+        self.root = root
+        self._blobs = _Blobs(root)
+        #: Regular files: path -> (object id, size).
+        self._objects: dict[str, tuple[str, int]] = {}
+        links: dict[str, str] = {}
+        if tree is not None:
+            listing = _git(root, "ls-tree", "-r", "-z", "-l", "--full-tree", tree)
+            if listing.returncode != 0:
+                raise BaseError(f"git could not list the base tree: {_out(listing) or 'ls-tree failed'}")
+            for record in listing.stdout.split(b"\0"):
+                meta, tab, name = record.partition(b"\t")
+                fields = meta.split()
+                path = os.fsdecode(name)
+                if not tab or len(fields) != 4 or not _plain(path):
+                    continue
+                mode, _type, oid, size = fields
+                if mode in _REGULAR:
+                    self._objects[path] = (oid.decode(), int(size))
+                elif mode == _LINK:
+                    links[path] = oid.decode()
+                # 160000 is a submodule: a folder with nothing of this commit in it
+        super().__init__(root, self._links(links) if links else self._listing())
+
+    def _listing(self) -> Tree:
+        """What :func:`checks.boundary.scan` lists for a checkout with no links: its regular files, in walk order."""
+        files = {
+            path: path
+            for path in sorted(self._objects, key=_walk_order)
+            if not any(skipped(part) for part in path.split("/")[:-1])
+        }
+        return Tree(self.root, files)
+
+    def _links(self, links: dict[str, str]) -> Tree:
+        """The commit's folders, links and (empty) files laid out in a scratch folder and scanned there."""
+        targets = self._blobs.get(sorted(set(links.values())))
+        with tempfile.TemporaryDirectory(prefix="brm-base-") as scratch:
+            top = Path(scratch)
+            for path in self._objects:
+                _lay(top, path, None)
+            for path, oid in links.items():
+                target = targets.get(oid)
+                if target is not None:
+                    _lay(top, path, target)
+            scanned = scan(top)
+            top_real = real_root(top)
+            files: dict[str, str] = {}
+            for path, real in scanned.files.items():
+                regular = within(real, top_real)
+                if regular is not None and regular in self._objects:
+                    files[path] = regular
+            return Tree(self.root, files, scanned.refused, scanned.not_folders)
+
+    def _object(self, path: str) -> tuple[str, int] | None:
+        regular = self.tree.files.get(path)
+        return self._objects.get(regular) if regular is not None else None
+
+    def raw(self, path: str) -> Content:
+        found = self._object(path)
+        if found is None:
+            return Refused("cannot open the file (not in the base commit): check that it exists")
+        oid, size = found
+        if size > MAX_BYTES:
+            return TooLarge(size)
+        blob = self._blobs.get([oid]).get(oid)
+        if blob is None:
+            return Refused("cannot read the file from git's objects: fetch the base commit again")
+        return blob
+
+    def contents(self, paths: list[str]) -> dict[str, Content | Known]:
+        """A blob seen before is known by the digest of its bytes (kept under its object id): not read again."""
+        out: dict[str, Content | Known] = {}
+        wanted: dict[str, str] = {}
+        for path in paths:
+            found = self._object(path)
+            if found is None:
+                out[path] = self.raw(path)
+            elif found[1] > MAX_BYTES:
+                out[path] = TooLarge(found[1])
+            else:
+                wanted[path] = found[0]
+        aliases = self.entries.get(alias_key(oid) for oid in wanted.values()) if self.entries.enabled else {}
+        unknown: list[str] = []
+        for path, oid in wanted.items():
+            digest = aliases.get(alias_key(oid))
+            if digest is not None and len(digest) == 32:
+                out[path] = Known(digest)
+            else:
+                unknown.append(path)
+        blobs = self._blobs.get(sorted({wanted[path] for path in unknown}))
+        for path in unknown:
+            blob = blobs.get(wanted[path])
+            if blob is None:
+                out[path] = Refused("cannot read the file from git's objects: fetch the base commit again")
+                continue
+            out[path] = blob
+            self.remember(alias_key(wanted[path]), blob)
+        return out
+
+    def close(self) -> None:
+        self._blobs.close()
+        super().close()
+
+
+def _plain(path: str) -> bool:
+    """A path git could check out: no empty, '.' or '..' part (a hand-made tree object may hold one)."""
+    return bool(path) and "\0" not in path and all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def _walk_order(path: str) -> tuple[tuple[int, str], ...]:
+    """:func:`checks.boundary.scan`'s order: in each folder its files by name, then its folders by name."""
+    parts = path.split("/")
+    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
+
+
+def _lay(top: Path, path: str, link: bytes | None) -> None:
+    """One entry of the scratch layout: an empty file, or a link with the commit's target."""
+    place = top.joinpath(*path.split("/"))
+    try:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        if link is None:
+            place.touch(exist_ok=True)
+        else:
+            os.symlink(os.fsdecode(link), place)
+    except (OSError, ValueError):  # a name this file system cannot hold: not in the layout
+        pass
+
+
+# -- classification --------------------------------------------------------------------------
+
+
+def renames(root: Path, base: Base) -> dict[str, str]:
+    """Base path -> working tree path, for each file git sees as renamed (paths relative to ``root``)."""
+    if base.commit is None:
+        return {}
+    done = _git(
+        root, "diff", "--no-ext-diff", "--no-textconv", "--find-renames", "--name-status", "-z", "--relative",
+        base.commit, "--",
+    )  # fmt: skip
+    if done.returncode != 0:
+        return {}  # without rename detection a renamed file's findings are new, never hidden
+    fields = [os.fsdecode(field) for field in done.stdout.split(b"\0")]
+    moved: dict[str, str] = {}
+    index = 0
+    while index < len(fields):
+        status = fields[index]
+        if status.startswith(("R", "C")) and index + 2 < len(fields):
+            if status.startswith("R"):
+                moved[fields[index + 1]] = fields[index + 2]
+            index += 3
+        else:
+            index += 2
+    return moved
+
+
+def classify(
+    head: Iterable[Finding], base: Iterable[Finding], moved: dict[str, str] | None = None
+) -> tuple[list[Finding], list[Finding]]:
+    """The working tree's findings, each ``new`` or ``unchanged``; and the base's that are ``fixed``.
+
+    ``moved`` maps a base path to its new name (a renamed file): the base's findings in
+    it are matched, and reported if fixed, under the new name.
+    """
+    moved = moved or {}
+    pool: dict[tuple[str, str, str, str], list[Finding]] = {}
+    for finding in base:
+        if finding.path in moved:
+            new_path = moved[finding.path]
+            subject = new_path if finding.subject == finding.path else finding.subject
+            finding = replace(finding, path=new_path, subject=subject)
+        pool.setdefault(_key(finding), []).append(finding)
+    findings = list(head)
+    states: list[str | None] = [None] * len(findings)
+    for index, finding in enumerate(findings):  # the same message first: then a new one is told apart
+        candidates = pool.get(_key(finding))
+        if candidates:
+            fingerprint = finding.fingerprint()
+            match = next((i for i, c in enumerate(candidates) if c.fingerprint() == fingerprint), None)
+            if match is not None:
+                del candidates[match]
+                states[index] = UNCHANGED
+    for index, finding in enumerate(findings):
+        if states[index] is None:
+            candidates = pool.get(_key(finding))
+            states[index] = UNCHANGED if candidates and candidates.pop(0) else NEW
+    judged = [replace(finding, baseline=state) for finding, state in zip(findings, states, strict=True)]
+    fixed = sorted(
+        (replace(finding, baseline=FIXED) for left in pool.values() for finding in left), key=Finding.sort_key
+    )
+    return judged, fixed
+
+
+def _key(finding: Finding) -> tuple[str, str, str, str]:
+    return (finding.rule, finding.subject, finding.path, finding.severity.value)
+
+
+def compare(
+    root: Path, base: Base, head: list[Finding], as_of: date, select: Iterable[str] = (), ignore: Iterable[str] = ()
+) -> tuple[list[Finding], list[Finding]]:
+    """Judge the base at ``as_of`` (the working tree's date) and classify ``head`` against it."""
+    from .load import load
+    from .rules import run
+
+    if base.commit is None:
+        return [replace(finding, baseline=NEW) for finding in head], []
+    files = GitTree(root, base.tree)
+    try:
+        before = run(load(root, files), as_of, select, ignore)
+    finally:
+        files.close()
+    return classify(head, before, renames(root, base))

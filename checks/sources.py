@@ -1,0 +1,301 @@
+"""Where evidence comes from, and the parse cache in front of the one reader.
+
+An :class:`EvidenceFiles` is one tree of evidence files: the working tree (:class:`WorkingTree`,
+listed by :func:`checks.boundary.scan`) or a git commit (:class:`checks.baseline.GitTree`,
+read from git's objects for ``brm check --base``). The loader asks it for its
+:class:`~checks.boundary.Tree` and for the Document of each evidence file; the source
+gets the file's bytes through the evidence boundary and hands them to the one reader,
+:func:`checks.reader.read_content`. Both trees are read by the same code.
+
+The parse cache: what the reader made of a file, and what the schemas said of each of
+its records, is kept in the user cache (:class:`checks.cache.Entries`) under a key made
+of the SHA-256 of the file's bytes, what the file is (its kind: the schema it answers
+to) and the versions of the reader and the schemas. A key names exact content, so a
+stale entry cannot exist; an entry that cannot be read back (damaged, foreign, from
+another version) is a miss, and the file is read again. Positions stay exact: the YAML
+text is kept with the data, and a line is found from it as for a file just read.
+``BRM_NO_CACHE=1`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import __version__
+from .boundary import Refused, TooLarge, Tree, inspect, read_bytes, scan
+from .cache import Entries
+from .reader import Document, JsonPath, Problem, read_content
+from .schema import Violation, validator
+
+#: Files read, looked up and parsed together (bounded memory, one cache query per batch).
+BATCH = 512
+#: The shape of a cache entry; changing it makes every older entry a miss.
+_TAG = "brm-parse-1"
+#: Modules whose code decides what a file reads as and what the schemas say of it.
+_CODE = ("reader.py", "boundary.py", "schema.py", "dates.py", "sources.py")
+
+Content = bytes | Refused | TooLarge
+
+
+@dataclass(frozen=True)
+class Known:
+    """Content known by its SHA-256 alone (a git blob seen before): the bytes are read only if needed."""
+
+    digest: bytes
+
+
+@dataclass
+class Checked(Document):
+    """A Document with what the schemas said of its records, by their JSON path in the file.
+
+    A list of violations where the record was explained, True or False where only its
+    validity was asked (a register past its explained problems). Kept in the cache
+    with the data, so a file read before is not validated again.
+    """
+
+    verdicts: dict[JsonPath, list[Violation] | bool] = field(default_factory=dict, repr=False)
+
+
+def violations(document: Document, json_path: JsonPath, type_name: str, record: Any) -> list[Violation]:
+    """The record's schema problems: from the cache when the file was read before."""
+    verdicts = document.verdicts if isinstance(document, Checked) else None
+    if verdicts is not None:
+        known = verdicts.get(json_path)
+        if isinstance(known, list):
+            return known
+        if known is True:
+            return []
+    found = validator(type_name).violations(record)
+    if verdicts is not None:
+        verdicts[json_path] = found
+    return found
+
+
+def valid(document: Document, json_path: JsonPath, type_name: str, record: Any) -> bool:
+    """Whether the record matches its schema (no explanation): from the cache when known."""
+    verdicts = document.verdicts if isinstance(document, Checked) else None
+    if verdicts is not None:
+        known = verdicts.get(json_path)
+        if isinstance(known, bool):
+            return known
+        if isinstance(known, list):
+            return not known
+    found = validator(type_name).valid(record)
+    if verdicts is not None:
+        verdicts[json_path] = found
+    return found
+
+
+class EvidenceFiles:
+    """One tree of evidence files and a way to read each; see the module docstring."""
+
+    def __init__(self, root: Path, tree: Tree) -> None:
+        self.root = root
+        self.tree = tree
+        self.entries = Entries()
+        self._fresh: list[tuple[bytes, Document | Problem]] = []
+
+    def raw(self, path: str) -> Content:
+        """The bytes of the file at ``path`` (or why not), never more than the size limit."""
+        raise NotImplementedError
+
+    def contents(self, paths: list[str]) -> dict[str, Content | Known]:
+        """The content of each file, or its digest when that is known without reading it."""
+        return {path: self.raw(path) for path in paths}
+
+    def documents(self, wanted: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, Document | Problem]]:
+        """``(path, kind, what the reader made of it)`` for each evidence file, in the order given."""
+        listed = list(wanted)
+        for start in range(0, len(listed), BATCH):
+            yield from self._batch(listed[start : start + BATCH])
+            self._keep()  # the loader has judged the batch's records: their verdicts are complete
+
+    def _batch(self, batch: list[tuple[str, str]]) -> Iterator[tuple[str, str, Document | Problem]]:
+        contents = self.contents([path for path, _kind in batch])
+        keys: dict[str, bytes] = {}
+        if self.entries.enabled:
+            for path, kind in batch:
+                content = contents[path]
+                if isinstance(content, Known):
+                    keys[path] = entry_key(content.digest, kind, _md(path))
+                elif isinstance(content, bytes):
+                    keys[path] = entry_key(hashlib.sha256(content).digest(), kind, _md(path))
+        stored = self.entries.get(keys.values()) if keys else {}
+        for path, kind in batch:
+            key = keys.get(path)
+            value = stored.get(key) if key is not None else None
+            cached = _restore(value, key, path) if value is not None and key is not None else None
+            if cached is not None:
+                yield path, kind, cached
+                continue
+            content = contents[path]
+            raw = self.raw(path) if isinstance(content, Known) else content
+            read = read_content(raw, path, _md(path))
+            if key is not None and isinstance(raw, bytes):  # never keep a refusal: it is not the content's
+                if isinstance(read, Document):
+                    read = _checked(read)
+                self._fresh.append((key, read))
+            yield path, kind, read
+
+    def remember(self, key: bytes, content: bytes) -> None:
+        """Keep the digest of ``content`` under ``key`` (a git blob's id: its content, named by git)."""
+        self.entries.put(key, hashlib.sha256(content).digest())
+
+    def _keep(self) -> None:
+        """Write what was read afresh, with its records' verdicts, for the next run (a batch at a time)."""
+        for key, read in self._fresh:
+            try:
+                self.entries.put(key, marshal.dumps((_TAG, key, _stored(read))))
+            except ValueError:  # pragma: no cover - the reader makes only plain data
+                continue
+        self._fresh.clear()
+        self.entries.flush()
+
+    def save(self) -> None:
+        """Write what is left to keep (the loader calls this once it is done)."""
+        self._keep()
+
+    def close(self) -> None:
+        self.entries.close()
+
+
+class WorkingTree(EvidenceFiles):
+    """The evidence as it stands on disk below ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root, scan(root))
+
+    def raw(self, path: str) -> Content:
+        real = self.tree.files.get(path)
+        target = real if real is not None else inspect(self.root, path)
+        return read_bytes(target) if isinstance(target, str) else target
+
+
+def _md(path: str) -> bool:
+    return path.endswith(".md")
+
+
+def _checked(document: Document) -> Checked:
+    return Checked(
+        path=document.path,
+        data=document.data,
+        body=document.body,
+        body_line=document.body_line,
+        yaml_text=document.yaml_text,
+        line_offset=document.line_offset,
+    )
+
+
+def alias_key(oid: str) -> bytes:
+    """The cache key under which a git blob's SHA-256 is kept: a blob read once is known by its id."""
+    return hashlib.sha256(b"git-blob\0" + oid.encode()).digest()
+
+
+def entry_key(digest: bytes, kind: str, markdown: bool) -> bytes:
+    """The cache key of a file's content read as ``kind``, by this version of the reader and schemas."""
+    return hashlib.sha256(b"\0".join((stamp(), kind.encode(), b"md" if markdown else b"yaml", digest))).digest()
+
+
+@cache
+def stamp() -> bytes:
+    """The versions a cached reading depends on: the code and schemas that made it, and their libraries."""
+    digest = hashlib.sha256()
+    package = resources.files("checks")
+    for name in _CODE:
+        digest.update(package.joinpath(name).read_bytes())
+    schemas = package.joinpath("schemas")
+    for entry in sorted(schemas.iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".json"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    versions = (__version__, yaml.__version__, _installed("fastjsonschema"), _installed("jsonschema"), sys.version)
+    digest.update(repr(versions).encode())
+    return digest.digest()
+
+
+def _installed(distribution: str) -> str:
+    """A library's installed version, from its dist-info folder's name (importlib.metadata costs 0.1 s)."""
+    prefix = distribution.replace("-", "_").lower() + "-"
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.lower().startswith(prefix) and name.endswith((".dist-info", ".egg-info")):
+                return name
+    return "unknown"
+
+
+def _stored(read: Document | Problem) -> tuple[Any, ...]:
+    if isinstance(read, Problem):
+        return ("problem", read.line, read.column, read.message)
+    verdicts = read.verdicts if isinstance(read, Checked) else {}
+    return (
+        "document",
+        read.data,
+        read.body,
+        read.body_line,
+        read.yaml_text,
+        read.line_offset,
+        {
+            json_path: verdict if isinstance(verdict, bool) else [(v.json_path, v.message) for v in verdict]
+            for json_path, verdict in verdicts.items()
+        },
+    )
+
+
+def _restore(value: bytes, key: bytes, path: str) -> Document | Problem | None:
+    """The reading kept under ``key``, or None if the entry is not one this version wrote for that key."""
+    try:
+        entry = marshal.loads(value)  # noqa: S302 - our own cache, checksummed; its shape is checked below
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == _TAG and entry[1] == key):
+        return None
+    stored = entry[2]
+    if not isinstance(stored, tuple) or not stored:
+        return None
+    if stored[0] == "problem" and len(stored) == 4:
+        _, line, column, message = stored
+        if isinstance(line, int) and isinstance(column, int) and isinstance(message, str):
+            return Problem(line, column, message)
+        return None
+    if stored[0] != "document" or len(stored) != 7:
+        return None
+    _, data, body, body_line, yaml_text, line_offset, verdicts = stored
+    if not (
+        isinstance(body, (str, type(None)))
+        and isinstance(body_line, int)
+        and isinstance(yaml_text, (str, type(None)))
+        and isinstance(line_offset, int)
+        and isinstance(verdicts, dict)
+    ):
+        return None
+    restored: dict[JsonPath, list[Violation] | bool] = {}
+    for json_path, verdict in verdicts.items():
+        if not isinstance(json_path, tuple):
+            return None
+        if isinstance(verdict, bool):
+            restored[json_path] = verdict
+        elif isinstance(verdict, list) and all(
+            isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], tuple) and isinstance(v[1], str) for v in verdict
+        ):
+            restored[json_path] = [Violation(p, m) for p, m in verdict]
+        else:
+            return None
+    document = Checked(
+        path=path, data=data, body=body, body_line=body_line, yaml_text=yaml_text, line_offset=line_offset
+    )
+    document.verdicts = restored
+    return document
