@@ -21,7 +21,7 @@ from typing import Any
 from .. import schema
 from ..boundary import resolve
 from ..dates import FIRST_YEAR, LAST_YEAR, Interval, parse_instant
-from ..model import Customer, Person, Repository
+from ..model import Customer, Instrument, Person, Repository
 
 
 class ScaffoldError(Exception):
@@ -94,23 +94,6 @@ class OneOf:
         if wrong or not values:
             raise argparse.ArgumentTypeError(f"'{text}' is not one of {', '.join(self.choices)}")
         return list(dict.fromkeys(values)) if self.many else text
-
-
-class Setting:
-    """A flag value ``NAME=VALUE`` whose value is one of a schema's enumerated values."""
-
-    def __init__(self, name: Callable[[str], str], choices: tuple[str, ...], example: str) -> None:
-        self.name = name
-        self.choices = choices
-        self.example = example
-
-    def __call__(self, text: str) -> tuple[str, str]:
-        key, _, value = text.partition("=")
-        if value not in self.choices:
-            raise argparse.ArgumentTypeError(
-                f"'{text}' is not a setting such as {self.example} (one of {', '.join(self.choices)})"
-            )
-        return self.name(key), value
 
 
 # -- flag values ---------------------------------------------------------------------
@@ -392,6 +375,23 @@ class Scaffold:
         a.done()
         customers = [self.customer(i) for i in unique(chosen)]
         return customers, "-".join(c.id or "" for c in customers), None
+
+
+def version_order(version_text: str | None) -> tuple[int, ...]:
+    """A version's numbers, to compare "10" after "9" and "2.1" after "2"."""
+    return tuple(int(n) for n in re.findall(r"[0-9]+", version_text or ""))
+
+
+def latest(instruments: list[Instrument]) -> dict[str, Instrument]:
+    """Each survey instrument's latest version, by id."""
+    found: dict[str, Instrument] = {}
+    for instrument in instruments:
+        if instrument.id is None:
+            continue
+        known = found.get(instrument.id)
+        if known is None or version_order(instrument.version) > version_order(known.version):
+            found[instrument.id] = instrument
+    return found
 
 
 # -- periods and file names ------------------------------------------------------------

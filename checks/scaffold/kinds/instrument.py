@@ -6,8 +6,7 @@ import argparse
 import re
 from typing import Any
 
-from ..core import Draft, Scaffold, ScaffoldError, enum, line, name, slug, version
-from .result import latest
+from ..core import Draft, Scaffold, ScaffoldError, enum, latest, line, name, slug, version
 
 TYPE = "survey-instrument"
 HELP = "a survey instrument, versioned: surveys/instruments/ID.md (ID-vVERSION.md for a later version)"

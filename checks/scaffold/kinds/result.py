@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import re
 from datetime import date
 from typing import Any
 
 from ...boundary import resolve
 from ...coverage import PERIODIC_METHODS, is_periodic
-from ...model import Instrument, Result
+from ...model import Result
 from ..core import (
     Draft,
     Scaffold,
@@ -17,6 +16,7 @@ from ..core import (
     count,
     day,
     keys,
+    latest,
     name,
     numbered,
     pattern,
@@ -88,23 +88,6 @@ def _score(text: str) -> tuple[str | None, float]:
 
 def _number(value: float) -> int | float:
     return int(value) if value.is_integer() else value
-
-
-def version_order(version: str | None) -> tuple[int, ...]:
-    """A version's numbers, to compare "10" after "9" and "2.1" after "2"."""
-    return tuple(int(n) for n in re.findall(r"[0-9]+", version or ""))
-
-
-def latest(instruments: list[Instrument]) -> dict[str, Instrument]:
-    """Each instrument id's latest version."""
-    found: dict[str, Instrument] = {}
-    for instrument in instruments:
-        if instrument.id is None:
-            continue
-        known = found.get(instrument.id)
-        if known is None or version_order(instrument.version) > version_order(known.version):
-            found[instrument.id] = instrument
-    return found
 
 
 def _previous(s: Scaffold, customer_ids: set[str], tier: str | None, sent: date) -> Result | None:
