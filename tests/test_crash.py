@@ -37,6 +37,7 @@ from checks.findings import Finding, Severity, display
 from checks.load import MAX_EXPLAINED, load
 from checks.rules import MAX_PER_RULE_AND_FILE, REGISTRY, Breach, capped, run
 from checks.schema import validator
+from checks.site.plugin import BrmPlugin
 
 from .conftest import AS_OF, BASE, BRM, brm, dedent
 
@@ -442,7 +443,9 @@ def test_the_site_judges_the_day_it_is_in_the_procedures_time_zone(
         config.plugins.on_config(config)
         before = _london_today()
         config.plugins.on_files(Files([]), config=config)
-        assert config.plugins["brm"].as_of.isoformat() in {before, _london_today()}
+        plugin = config.plugins["brm"]
+        assert isinstance(plugin, BrmPlugin)
+        assert plugin.as_of.isoformat() in {before, _london_today()}
     finally:
         monkeypatch.undo()
         time.tzset()
