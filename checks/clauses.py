@@ -9,17 +9,74 @@ rules), the four checks of the summary format's validator for clause 7.1
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 #: Older guidance numbers 2018's clause 8.3.2 as 8.3.1 (the clause map's note says why).
 ALIASES = {"8.3.1": "8.3.2"}
 
 
+@dataclass(frozen=True)
+class ClauseRequirement:
+    id: str
+    title: str
+    requirement: str
+    clause_2011: str
+    rules: tuple[str, ...]
+    evidence: tuple[str, ...]  # pages of the auditor site
+
+
+@dataclass(frozen=True)
+class ClauseMap:
+    standard: str
+    clause: str
+    title: str
+    note: str
+    edition_2011: str
+    requirements: tuple[ClauseRequirement, ...]
+
+
+def load_clause_map(text: str | None = None) -> ClauseMap:
+    """The clause map data file (``checks/data/clause-map.yaml``), read by our strict reader."""
+    if text is None:
+        return _bundled_clause_map()
+    from .reader import Problem, parse_yaml
+
+    document = parse_yaml(text, "checks/data/clause-map.yaml")
+    if isinstance(document, Problem):
+        raise ValueError(f"checks/data/clause-map.yaml:{document.line}: {document.message}")
+    data: dict[str, Any] = document.data
+    return ClauseMap(
+        standard=data["standard"],
+        clause=data["clause"],
+        title=data["title"],
+        note=data["note"],
+        edition_2011=data["edition_2011"],
+        requirements=tuple(
+            ClauseRequirement(
+                r["id"],
+                r.get("title") or r["id"],
+                r["requirement"],
+                r["clause_2011"],
+                tuple(r["rules"]),
+                tuple(r["evidence"]),
+            )  # fmt: skip
+            for r in data["requirements"]
+        ),
+    )
+
+
+@cache
+def _bundled_clause_map() -> ClauseMap:
+    return load_clause_map(resources.files("checks").joinpath("data/clause-map.yaml").read_text(encoding="utf-8"))
+
+
 def listing(clause: str) -> dict[str, Any] | None:
     """What the clause asks for and the rules that check it, or None when nothing answers to it."""
     from .interchange import format_data
     from .rules import load_rules
-    from .site.pages import load_clause_map
 
     clause = ALIASES.get(clause.strip(), clause.strip())
     rules = load_rules()

@@ -13,6 +13,7 @@ import markdown
 import pytest
 from mkdocs.exceptions import PluginError
 
+from checks.clauses import load_clause_map
 from checks.coverage import coverage
 from checks.findings import Severity
 from checks.load import load
@@ -20,7 +21,7 @@ from checks.policy import Policy
 from checks.rules import load_rules, run
 from checks.site import charts, sanitize
 from checks.site.markup import code, table, text
-from checks.site.pages import Evidence, Site, load_clause_map, navigation, render
+from checks.site.pages import Evidence, Site, heatmap, navigation, render
 from checks.site.plugin import _pages_of, resolve_as_of
 from checks.site.provenance import Commit, History, read_history
 from checks.site.sanitize import EvidenceRenderer, Redactor
@@ -541,7 +542,7 @@ def test_calendar_ics_is_rfc5545_with_stable_uids(repo) -> None:
 
 def test_heatmap_shows_reviews_surveys_and_overdue_months(repo) -> None:
     the_site = site(repo())
-    labels, rows = the_site.heatmap_rows()
+    labels, rows = heatmap.heatmap_rows(the_site)
     assert labels[0] == "2025-12" and labels[-1] == "2026-11"
     ((name, cells),) = rows
     by_month = dict(zip(labels, cells, strict=True))

@@ -1,0 +1,498 @@
+"""What every page family shares: the evidence, its indexes, and the ways to name and link a record.
+
+:class:`Site` is built once per build. It sees the evidence as it stood at the as-of
+date (:meth:`Repository.as_of`, the view the rules judge), asks the registry which
+page shows what, and gives the families one link helper (:meth:`Site.link`) and the
+few phrases every page speaks in (a person, a date, a standing). Values from evidence
+reach a page only through :mod:`..markup` (escaped text, checked links) and evidence
+Markdown only through :mod:`..sanitize`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ...boundary import resolve
+from ...clauses import ClauseMap, load_clause_map
+from ...coverage import DUE_SOON, DUE_SOON_STATUS, NOT_PLANNED, OVERDUE, Cadence, Coverage, coverage
+from ...findings import Finding, Severity
+from ...load import Loaded
+from ...model import (
+    Action,
+    Complaint,
+    Customer,
+    Instrument,
+    Person,
+    Procedure,
+    Record,
+    Repository,
+    Representative,
+    Requirements,
+    Result,
+    Review,
+    Service,
+    Waiver,
+)
+from ...policy import Policy
+from ...rules import FAMILIES, Rule, load_rules
+from .. import calendar
+from ..markup import anchor, box, code, external, link, mark, relative, text
+from ..provenance import History
+from ..sanitize import EvidenceRenderer, Redactor
+
+if TYPE_CHECKING:
+    from .registry import Family
+
+DASH = "\u2014"
+_SEGMENT = re.compile(r"[^A-Za-z0-9._-]+")
+#: The longest folder name a page path gets from evidence (file systems stop at 255 bytes).
+SEGMENT_LENGTH = 100
+
+
+@dataclass
+class Evidence:
+    """Everything a site is built from."""
+
+    loaded: Loaded
+    findings: list[Finding]
+    as_of: date
+    history: History = field(default_factory=lambda: History(missing="not read"))
+    publish_contacts: bool = False
+    repo_url: str | None = None
+    rules: dict[str, Rule] = field(default_factory=load_rules)
+    clause_map: ClauseMap = field(default_factory=load_clause_map)
+
+
+def when(value: date | None) -> str:
+    """A date as the pages show it, or a dash."""
+    return str(value) if value is not None else DASH
+
+
+def slug_path(path: str, drop: str) -> str:
+    """A page path from an evidence path: ``reviews/2026/x y.md`` -> ``2026/x-y.md`` (under its section)."""
+    relative_path = path[len(drop) :] if path.startswith(drop) else path
+    stem = relative_path[:-3] if relative_path.endswith(".md") else relative_path
+    segments = [(_SEGMENT.sub("-", s)[:SEGMENT_LENGTH].strip("-") or "page") for s in stem.split("/")]
+    last = segments[-1]
+    if last.lower() in ("index", "readme"):
+        segments[-1] = f"doc-{last.lower()}"
+    return "/".join(segments) + ".md"
+
+
+class Site:
+    """The shared state of one build: evidence, indexes, the page catalogue and the link helpers."""
+
+    def __init__(self, evidence: Evidence, families: Sequence[Family] | None = None) -> None:
+        from . import FAMILIES as PAGE_FAMILIES
+        from .registry import Catalogue
+
+        self.evidence = evidence
+        self.whole = evidence.loaded.repository
+        self.as_of = evidence.as_of
+        self.findings = evidence.findings
+        self.rules = evidence.rules
+        self.history = evidence.history
+        self.policy = Policy.from_repository(self.whole)
+        #: The evidence as it stood at the as-of date: what the rules judged, and all the pages show.
+        self.repository = self.whole.as_of(self.as_of, self.policy.zone)
+        self.coverage: Coverage = coverage(self.repository, self.policy, self.as_of)
+        phones = [p.phone for p in [*self.repository.staff, *self.repository.representatives] if p.phone]
+        #: Withholds contact details from everything published: the plugin applies it to every page
+        #: MkDocs writes; the site applies it to what it publishes itself (page paths, the calendar).
+        self.redact = Redactor(evidence.publish_contacts, phones)
+        self.renderer = EvidenceRenderer(evidence.publish_contacts, self._repository_link)
+        self._said: dict[str, str] = {}  # names and titles repeat on thousands of pages
+        self._links: dict[tuple[Any, ...], str] = {}  # a link from a folder to a record: the same on every page there
+        self.families = tuple(families if families is not None else PAGE_FAMILIES)
+        self.catalogue = Catalogue(self, self.families)
+
+    # ----------------------------------------------------------------- the catalogue
+
+    def pages(self) -> dict[str, str]:
+        """Every page of the site: path (relative to the docs folder) -> Markdown."""
+        return self.catalogue.write()
+
+    def navigation(self) -> list[Any]:
+        """The menu, in MkDocs' ``nav`` form (titles as plain text: the plugin escapes them)."""
+        return self.catalogue.navigation()
+
+    def page_of(self, record: Record) -> str:
+        """The page that shows a record (a review, a result, a procedure ...)."""
+        return self.catalogue.page_of_record[id(record)]
+
+    def title_of(self, page: str) -> str:
+        return self.catalogue.pages[page].title
+
+    @property
+    def page_of_path(self) -> dict[str, str]:
+        """Evidence file -> the page that shows it."""
+        return self.catalogue.page_of_path
+
+    def calendar_ics(self) -> bytes:
+        return calendar.ics(self.events, self.as_of, published=self.redact)
+
+    # ----------------------------------------------------------------- text and links
+
+    def say(self, value: object) -> str:
+        """Evidence text as escaped inline Markdown (contact details are withheld from the built page)."""
+        if value is None:
+            return ""
+        key = str(value)
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = text(key)
+        return said
+
+    def link(self, here: str, page: str, label: str, at: str | None = None) -> str:
+        """The one link helper: from page ``here`` to ``page`` (at the anchor ``at``); ``label`` is Markdown."""
+        return link(label, relative(here, f"{page}#{at}" if at else page))
+
+    def _repository_link(self, path: str) -> str | None:
+        return self.history.link(self.evidence.repo_url, path)
+
+    def _memo(self, make: Callable[..., str], here: str, *args: Any) -> str:
+        """``make(here, *args)``, once per folder: a link from a folder is the same on every page there."""
+        key = (make.__name__, here.rpartition("/")[0], *args)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = make(here, *args)
+        return found
+
+    def person(self, here: str, person_id: str | None, with_role: bool = True) -> str:
+        return self._memo(self._person, here, person_id, with_role)
+
+    def _person(self, here: str, person_id: str | None, with_role: bool = True) -> str:
+        """A person by id: name, role (and customer, for a representative), linked to the register."""
+        if not person_id:
+            return DASH
+        person = self.people.get(person_id)
+        if person is None:
+            return f"{code(person_id)} (not in the registers)"
+        name = self.say(person.name or person.id)
+        if isinstance(person, Representative) and person.customer in self.customer_page:
+            customer = self.customers.get(person.customer or "")
+            extra = [self.say(person.role)] if with_role and person.role else []
+            extra.append(
+                self.link(
+                    here,
+                    self.customer_page[person.customer or ""],
+                    self.say(customer.label if customer else person.customer),
+                )
+            )
+            return f"{name} ({', '.join(extra)})"
+        label = self.link(here, "registers/people.md", name, anchor(person_id))
+        if with_role and person.role:
+            return f"{label} ({self.say(person.role)})"
+        return label
+
+    @property
+    def customer_page(self) -> dict[str, str]:
+        return self.catalogue.customer_page
+
+    def customer_link(self, here: str, customer_id: str | None) -> str:
+        return self._memo(self._customer_link, here, customer_id)
+
+    def _customer_link(self, here: str, customer_id: str | None) -> str:
+        if not customer_id:
+            return DASH
+        customer = self.customers.get(customer_id)
+        if customer is None or customer_id not in self.customer_page:
+            return f"{code(customer_id)} (not in the register)"
+        return self.link(here, self.customer_page[customer_id], self.say(customer.label))
+
+    def service_link(self, here: str, service_id: str | None) -> str:
+        return self._memo(self._service_link, here, service_id)
+
+    def _service_link(self, here: str, service_id: str | None) -> str:
+        if not service_id:
+            return DASH
+        service = self.services.get(service_id)
+        if service is None:
+            return f"{code(service_id)} (not in the catalogue)"
+        return self.link(here, "registers/services.md", self.say(service.name or service_id), anchor(service_id))
+
+    def action_link(self, here: str, action_id: str) -> str:
+        return self._memo(self._action_link, here, action_id)
+
+    def _action_link(self, here: str, action_id: str) -> str:
+        action = self.actions.get(action_id)
+        if action is None:
+            return f"{code(action_id)} (not in the tracker)"
+        return self.link(here, "registers/actions.md", text(action_id), anchor(action_id))
+
+    def complaint_link(self, here: str, complaint_id: str) -> str:
+        if complaint_id not in self.complaints:
+            return f"{code(complaint_id)} (not in the register)"
+        return self.link(here, "registers/complaints.md", text(complaint_id), anchor(complaint_id))
+
+    def evidence_link(self, here: str, path: str | None, label: str | None = None) -> str:
+        """A link to the page that shows an evidence file, or the path as code if none does."""
+        if not path:
+            return DASH
+        page = self.page_of_path.get(path)
+        if page is None:
+            return code(path)
+        at = anchor(path) if page == "registers/requirements.md" else None
+        return self.link(here, page, label if label is not None else code(path), at)
+
+    def reference(self, here: str, value: str | None) -> str:
+        """A document reference (report, SLA, source): a page, an http(s) link, or the value as code."""
+        if not value:
+            return DASH
+        if value in self.complaints:
+            return self.complaint_link(here, value)
+        resolved = resolve(value)  # the one decision on path and link fields (checks.boundary)
+        if resolved.url is not None:
+            return external(resolved.url)
+        path = resolved.path
+        if path is None:
+            return code(value)  # refused (BRM003): shown, never linked
+        if path in self.page_of_path:
+            return self.evidence_link(here, path, self.document_label(path))
+        blob = self._repository_link(path) if path in self.repository.paths else None
+        return external(blob, value) if blob else code(value)
+
+    def document_label(self, path: str) -> str:
+        """A short name for an evidence document: "minutes 2026-10-14", "survey 2026-Q3"."""
+        record = self.record_of_path.get(path)
+        if isinstance(record, Review):
+            return f"minutes {when(record.date)}"
+        if isinstance(record, Result):
+            return f"survey {self.say(record.period or when(record.sent))}"
+        return code(path)
+
+    @cached_property
+    def record_of_path(self) -> dict[str, Review | Result]:
+        found: dict[str, Review | Result] = {r.source.path: r for r in self.repository.reviews}
+        found.update((r.source.path, r) for r in self.repository.results)
+        return found
+
+    # ----------------------------------------------------------------- marks
+
+    def standing(self, cadence: Cadence) -> str:
+        state = cadence.standing(self.as_of)
+        if state == NOT_PLANNED:
+            return mark("none", "not planned")
+        if state == OVERDUE:
+            return mark("overdue", "none on record" if cadence.never else "overdue")
+        if state == DUE_SOON_STATUS:
+            return mark("due", "due soon")
+        return mark("ok", "on time")
+
+    def due_mark(self, due: date | None, open_: bool = True) -> str:
+        if due is None or not open_:
+            return ""
+        if due < self.as_of:
+            return mark("overdue")
+        if due - self.as_of <= DUE_SOON:
+            return mark("due")
+        return mark("ok", "not yet due")
+
+    def severity_mark(self, finding: Finding) -> str:
+        return {
+            Severity.ERROR: mark("error"),
+            Severity.WARNING: mark("warning"),
+            Severity.WAIVED: mark("waived"),
+        }[finding.severity]
+
+    # ----------------------------------------------------------------- blocks every family uses
+
+    def provenance(self, paths: Iterable[str]) -> str:
+        """The provenance box: each source file and the last commit that changed it."""
+        unique = list(dict.fromkeys(p for p in paths if p))
+        lines = []
+        history = self.history
+        for path in unique:
+            if history.missing is not None:
+                lines.append(f"- {code(path)}: no git history ({history.missing}).")
+                continue
+            if not history.is_committed(path):
+                # Whatever the history of its path says: a file can be deleted, then written again.
+                built = f" ({code(history.head.short)})" if history.head else ""
+                lines.append(f"- {code(path)}: **not committed**: the file is not in the commit this site was "
+                             f"built from{built}, so no commit vouches for what this page shows.")  # fmt: skip
+                continue
+            commit = history.last(path)
+            if commit is None:
+                lines.append(f"- {code(path)}: committed, but no commit that changed it is in this clone's history.")
+                continue
+            at = f"last changed in commit {code(commit.short)} on {commit.date} by {self.say(commit.author)}"
+            url = history.link(self.evidence.repo_url, path, commit)
+            view = f"; {external(url, 'view the file at this commit')}" if url else ""
+            dirty = "; it has uncommitted changes in this build" if path in history.dirty else ""
+            symbolic = "; a symbolic link: the commit is the link's, not its content's" if path in history.links else ""
+            lines.append(f"- {code(path)}: {at}{view}{dirty}{symbolic}.")
+        if history.shallow and history.missing is None:
+            lines.append("")
+            lines.append(
+                "*Built from a shallow clone: a commit shown may be later than the one that last changed "
+                "the file. Build with the full history (`fetch-depth: 0`) for exact provenance.*"
+            )
+        if not lines:
+            lines.append("*No source file.*")
+        return box("quote", "Provenance", "\n".join(lines))
+
+    def body(self, record: Review | Instrument | Result | Procedure) -> str:
+        """The evidence document's own Markdown, rendered and sanitised, as a raw HTML block."""
+        if record.body is None or not record.body.text.strip():
+            return "*The document has no text below its front-matter.*"
+        html = self.renderer.render(record.body.text, record.source.path)
+        return f'<div class="brm-evidence" lang="en">\n{html}\n</div>'
+
+    def contacts(self, person: Person) -> list[str]:
+        if not self.evidence.publish_contacts:
+            return []
+        return [self.say(person.email or DASH), self.say(person.phone or DASH)]
+
+    # ----------------------------------------------------------------- indexes
+
+    @cached_property
+    def people(self) -> dict[str, Person]:
+        return self.repository.people
+
+    @cached_property
+    def customers(self) -> dict[str, Customer]:
+        return self.repository.by_id(self.repository.customers)
+
+    @cached_property
+    def services(self) -> dict[str, Service]:
+        return self.repository.by_id(self.repository.services)
+
+    @cached_property
+    def actions(self) -> dict[str, Action]:
+        return self.repository.by_id(self.repository.actions)
+
+    @cached_property
+    def complaints(self) -> dict[str, Complaint]:
+        return self.repository.by_id(self.repository.complaints)
+
+    @cached_property
+    def instruments(self) -> dict[str, list[Instrument]]:
+        index: dict[str, list[Instrument]] = defaultdict(list)
+        for instrument in self.repository.instruments:
+            if instrument.id:
+                index[instrument.id].append(instrument)
+        return index
+
+    @cached_property
+    def findings_by_customer(self) -> dict[str, list[Finding]]:
+        """Findings about a customer: its own record, representatives, actions, complaints and documents."""
+        by_subject: dict[str, set[str]] = defaultdict(set)
+        by_path: dict[str, set[str]] = defaultdict(set)
+        for customer in self.repository.customers:
+            if customer.id is None:
+                continue
+            by_subject[customer.id].add(customer.id)
+            for representative in customer.representatives:
+                if representative.id:
+                    by_subject[f"{representative.id}"].add(customer.id)
+        for action in self.repository.actions:
+            for customer_id in action.customers:
+                by_subject[action.id or action.source.path].add(customer_id)
+        for complaint in self.repository.complaints:
+            if complaint.customer:
+                by_subject[complaint.id or complaint.source.path].add(complaint.customer)
+        for requirements in self.repository.requirements:
+            if requirements.customer:
+                by_path[requirements.source.path].add(requirements.customer)
+        for review in self.repository.reviews:
+            for customer_id in review.customers:
+                by_path[review.source.path].add(customer_id)
+        for result in self.repository.results:
+            for customer_id in result.customers:
+                by_path[result.source.path].add(customer_id)
+        found: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.findings:
+            for customer_id in by_subject.get(finding.subject, set()) | by_path.get(finding.path, set()):
+                found[customer_id].append(finding)
+        return found
+
+    @cached_property
+    def reviews_by_customer(self) -> dict[str, list[Review]]:
+        index = grouped(self.repository.reviews, lambda r: r.customers)
+        for reviews in index.values():
+            reviews.sort(key=lambda r: (r.date or date.min, r.source.path))
+        return index
+
+    @cached_property
+    def actions_by_customer(self) -> dict[str, list[Action]]:
+        return grouped(self.repository.actions, lambda a: a.customers)
+
+    @cached_property
+    def complaints_by_customer(self) -> dict[str, list[Complaint]]:
+        return grouped(self.repository.complaints, lambda c: [c.customer])
+
+    @cached_property
+    def requirements_by_customer(self) -> dict[str, list[Requirements]]:
+        return grouped(self.repository.requirements, lambda r: [r.customer])
+
+    @cached_property
+    def results_by_instrument(self) -> dict[str, list[Result]]:
+        return grouped(self.repository.results, lambda r: [r.instrument])
+
+    @cached_property
+    def results_by_customer(self) -> dict[str, list[Result]]:
+        return grouped(self.repository.results, lambda r: r.customers)
+
+    @cached_property
+    def results_by_tier(self) -> dict[str, list[Result]]:
+        return grouped(self.repository.results, lambda r: [r.tier])
+
+    @cached_property
+    def findings_by_path(self) -> dict[str, list[Finding]]:
+        return grouped(self.findings, lambda f: [f.path])
+
+    @cached_property
+    def findings_by_rule(self) -> dict[str, list[Finding]]:
+        return grouped(self.findings, lambda f: [f.rule])
+
+    @cached_property
+    def family_of_prefix(self) -> dict[str, str]:
+        return {prefix: title for prefixes, title in FAMILIES.values() for prefix in prefixes}
+
+    @cached_property
+    def events(self) -> list[calendar.Event]:
+        return calendar.events(self.repository, self.policy, self.coverage)
+
+    def evidence_of(self, customer: Customer) -> Repository:
+        """The reviews and results that name the customer (or its tier), as a repository of their own.
+
+        The coverage module's selections (``performance_reviews``, ``results_covering``)
+        run on it unchanged, and give what they give on the whole repository, without
+        scanning every review for every customer.
+        """
+        results = self.results_by_customer.get(customer.id or "", [])
+        tier = self.results_by_tier.get(customer.tier or "", []) if customer.tier else []
+        return Repository(
+            root=self.repository.root,
+            reviews=self.reviews_by_customer.get(customer.id or "", []),
+            results=list({id(r): r for r in [*results, *tier]}.values()),
+        )
+
+    def waivers_for(self, customer: Customer) -> list[Waiver]:
+        subjects = {customer.id, *(r.id for r in customer.representatives)}
+        subjects |= {a.id for a in self.actions_by_customer.get(customer.id or "", [])}
+        subjects |= {c.id for c in self.complaints_by_customer.get(customer.id or "", [])}
+        subjects |= {r.source.path for r in self.requirements_by_customer.get(customer.id or "", [])}
+        subjects |= {r.source.path for r in self.reviews_by_customer.get(customer.id or "", [])}
+        subjects.discard(None)
+        return [w for w in self.repository.waivers if w.subject in subjects]
+
+
+T = TypeVar("T")
+
+
+def grouped(records: Iterable[T], keys: Callable[[T], Iterable[str | None]]) -> dict[str, list[T]]:
+    """Records by each of their keys (a record under each distinct key once; empty keys skipped)."""
+    index: dict[str, list[T]] = defaultdict(list)
+    for record in records:
+        for key in dict.fromkeys(keys(record)):
+            if key:
+                index[key].append(record)
+    return index
