@@ -104,8 +104,8 @@ def resolve(root: Path, ref: str) -> Base:
         if ref == "HEAD" and _unborn(root):
             return Base(ref, None, None)  # a first commit: there is nothing to compare with
         named = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", ref)
-        if named.returncode == 0:
-            kind = _out(_git(root, "cat-file", "-t", _out(named))) or "object"
+        kind = _out(_git(root, "cat-file", "-t", _out(named))) if named.returncode == 0 else ""
+        if kind:  # an object this clone has (a full id "verifies" whether or not the object is here)
             raise BaseError(f"--base '{shown}' names a {kind}, not a commit: give a commit, a branch or a tag")
         if _out(_git(root, "rev-parse", "--is-shallow-repository")) == "true":
             raise BaseError(
