@@ -49,18 +49,21 @@ class Interval:
         self.delta = delta
 
     @classmethod
-    def parse(cls, value: object, business_time: bool = False) -> Interval | None:
+    def parse(cls, value: object, business_time: bool = False, zero: bool = False) -> Interval | None:
         """A calendar interval (``P3M``, ``P14D``, ``quarterly``: no time part), or ``None``.
 
         With ``business_time``, a length of business time instead (``PT4H``, ``P1D`` as
         24 hours). ``None`` for anything the schema refuses there, such as ``PT1S`` where
         days are counted or ``P9999Y``: a record that fails its schema never reaches
-        the arithmetic with it.
+        the arithmetic with it. A zero length (``P0D``) is refused too unless ``zero``
+        says it means something (no grace): a cadence of zero would judge nothing, and
+        stepping through time by it would never end.
         """
         if not isinstance(value, str):
             return None
         iso = value if business_time else WORDS.get(value, value)
-        if _schema_pattern("business_time" if business_time else "duration").match(iso) is None:
+        definition = "business_time" if business_time else ("duration" if zero else "interval")
+        if _schema_pattern(definition).match(iso) is None:
             return None
         match = _PARTS.match(iso)
         if match is None:  # pragma: no cover - the schema's pattern is narrower

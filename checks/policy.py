@@ -35,11 +35,11 @@ _DEFAULTS = {
 SEVERITY_CHOICES = ("error", "warning", "cadence", "off")
 
 
-def _interval(value: object, default: str) -> Interval:
-    parsed = Interval.parse(value)
+def _interval(value: object, default: str, zero: bool = False) -> Interval:
+    parsed = Interval.parse(value, zero=zero)
     if parsed is not None:
         return parsed
-    fallback = Interval.parse(default)
+    fallback = Interval.parse(default, zero=zero)
     assert fallback is not None
     return fallback
 
@@ -137,7 +137,7 @@ class Policy:
         path = handling.get("escalation_path")
         return cls(
             tiers=tiers,
-            grace=_interval(raw.get("grace"), _DEFAULTS["grace"]),
+            grace=_interval(raw.get("grace"), _DEFAULTS["grace"], zero=True),
             satisfaction_targets=targets,
             representative_confirmation=_interval(
                 raw.get("representative_confirmation"), _DEFAULTS["representative_confirmation"]

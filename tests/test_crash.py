@@ -102,6 +102,12 @@ CASES = [
         BRM_PROCEDURE,
         "P99999999W",
     ),
+    (
+        "review interval of zero days",
+        _edit("registers/customers.yaml", "tier: standard", "tier: standard\n  review_interval: P0D"),
+        "registers/customers.yaml",
+        "P0D",
+    ),
     ("grace of one second", _edit(BRM_PROCEDURE, "grace: P14D", "grace: PT1S"), BRM_PROCEDURE, "PT1S"),
     (
         "survey interval with a time part",
@@ -320,6 +326,9 @@ INTERVALS = [
     "P1DT1H",
     "P",
     "P1Y2M3W4D",
+    "P0D",
+    "P0M",
+    "P00Y0W",
 ]
 BUSINESS_TIMES = [
     "PT4H",
@@ -334,6 +343,8 @@ BUSINESS_TIMES = [
     "monthly",
     "PT",
     "P1DT2H3M4S",
+    "PT0H",
+    "P0DT0M",
 ]
 
 
@@ -355,6 +366,14 @@ def test_an_interval_is_one_the_schema_accepts_exactly_when_the_code_computes_wi
     if parsed is not None:  # anything the schema accepts is added to any evidence date without overflow
         assert parsed.after(date(LAST_YEAR, 12, 31)) < date.max
         assert isinstance(parsed.after(date(2026, 1, 31)), date)
+
+
+@pytest.mark.parametrize(("text", "accepted"), [("P0D", True), ("P14D", True), ("P1M", True), ("PT1H", False)])
+def test_grace_alone_may_be_zero(text: str, accepted: bool) -> None:
+    """No grace is a policy; a cadence or target of zero judges nothing (and would never step on)."""
+    procedure = {"id": "brm-procedure", "policy": {"grace": text}}
+    assert validator("procedure").valid(procedure) == accepted == (Interval.parse(text, zero=True) is not None)
+    assert Interval.parse("P0D") is None
 
 
 @pytest.mark.parametrize("text", BUSINESS_TIMES)
