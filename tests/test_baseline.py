@@ -28,7 +28,7 @@ CUSTOMERS = BASE["registers/customers.yaml"]
 #: MedTech's representative taken out of the register (nothing else refers to her).
 WITHOUT_REPRESENTATIVE = CUSTOMERS + MEDTECH[: MEDTECH.index("  representatives:")]
 #: MedTech has had no review, survey or requirements record, and its representative was never confirmed.
-OVERDUE = {"registers/customers.yaml": CUSTOMERS + MEDTECH}
+OVERDUE: dict[str, str | bytes | None] = {"registers/customers.yaml": CUSTOMERS + MEDTECH}
 MEDTECH_ERRORS = ["REV001", "SAT001", "REQ001", "REP004"]
 NEW_MINUTES = dedent(
     """
