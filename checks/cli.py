@@ -106,6 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--include-contacts", action="store_true", help="xlsx and csv: do not withhold contacts")
     _as_of_argument(export)
+    from .bundle.command import configure_bundle, configure_verify
+
+    configure_bundle(commands.add_parser("bundle", help="one customer's evidence as a zip an auditor can verify"))
+    configure_verify(commands.add_parser("verify", help="check an evidence bundle: hashes, git, signature"))
     return parser
 
 
@@ -153,6 +157,8 @@ _STAGES = {
     "init": "setting up",
     "import": "importing into",
     "export": "exporting",
+    "bundle": "bundling",
+    "verify": "verifying a bundle of",
 }
 
 
@@ -165,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settle(args)
         handlers = {"check": _check, "rules": _rules, "status": _status, "schema": _schema, "new": _new}
         handlers |= {"init": _init, "import": _import, "export": _export}
+        handlers |= {"bundle": _bundle, "verify": _verify}
         return handlers[command](args)
     except (UsageError, RootError) as error:
         print(f"brm: error: {display(str(error))}", file=sys.stderr)
@@ -470,3 +477,22 @@ def _export(args: argparse.Namespace) -> int:
         contacts = "included" if args.include_contacts else "withheld"
         print(f"wrote {output} ({sum(len(r) for _, r in tables)} rows; contacts {contacts})", file=sys.stderr)
     return 0
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from .bundle.command import BundleError, run_bundle
+
+    as_of(args.as_of)  # a bad date is refused before anything is read
+    try:
+        return run_bundle(args, _root(args.root), as_of)
+    except BundleError as error:
+        raise UsageError(str(error)) from None
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .bundle.command import BundleError, run_verify
+
+    try:
+        return run_verify(args)
+    except BundleError as error:
+        raise UsageError(str(error)) from None
