@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 _LINE_NUMBERS = re.compile(r"\b(lines?) \d+(?:[-–]\d+)?")
@@ -59,6 +60,8 @@ class Finding:
     waiver: dict[str, str] | None = field(default=None, compare=False)
     # Set by `brm check --base`: new, unchanged (already on the base) or fixed (see checks.baseline).
     baseline: str | None = field(default=None, compare=False)
+    # For a time-based finding: the date the evidence was due by (a cadence rule's ``Breach.due``).
+    due: date | None = field(default=None, compare=False)
 
     @property
     def family(self) -> str:
@@ -101,4 +104,6 @@ class Finding:
             out["waiver"] = self.waiver
         if self.baseline is not None:
             out["baseline"] = self.baseline
+        if self.due is not None:
+            out["due"] = self.due.isoformat()
         return out

@@ -24,8 +24,7 @@ from .dates import Interval
 from .failure import crash, report
 from .findings import Finding, Severity, display
 from .load import Loaded, load
-from .policy import Policy
-from .rules import Context, load_rules, run
+from .rules import load_rules, run
 
 #: The hidden line that identifies the watch's issue among all the others.
 MARKER = "<!-- brm-cadence-watch -->"
@@ -102,19 +101,19 @@ def watch(root: Path, judged: date, horizon: Interval) -> Watch:
 
 
 def watch_loaded(loaded: Loaded, judged: date, horizon: Interval) -> Watch:
+    """What the engine finds today (severity overrides and waivers applied), and at the horizon's end."""
     codes = watched_rules()
     until = horizon.after(judged)
     today = run(loaded, judged)
     later = run(loaded, until, sorted(codes))
-    dues = _due_dates(loaded, until) | _due_dates(loaded, judged)  # today's due date wins
     timed = [f for f in today if f.rule in codes]
     seen = {_key(f) for f in timed}
     return Watch(
         as_of=judged,
         horizon=horizon,
-        overdue=_items((f for f in timed if f.severity is not Severity.WAIVED), dues),
-        upcoming=_items((f for f in later if _key(f) not in seen and f.severity is not Severity.WAIVED), dues),
-        waived=_items((f for f in timed if f.severity is Severity.WAIVED), dues),
+        overdue=_items(f for f in timed if f.severity is not Severity.WAIVED),
+        upcoming=_items(f for f in later if _key(f) not in seen and f.severity is not Severity.WAIVED),
+        waived=_items(f for f in timed if f.severity is Severity.WAIVED),
         other_errors=sum(1 for f in today if f.rule not in codes and f.severity is Severity.ERROR),
     )
 
@@ -123,23 +122,8 @@ def _key(finding: Finding) -> tuple[str, str, str]:
     return (finding.rule, finding.path, finding.subject)
 
 
-def _items(findings: Iterable[Finding], dues: dict[tuple[str, str, str], date]) -> list[Item]:
-    return sorted((Item(f, dues.get(_key(f))) for f in findings), key=Item.sort_key)
-
-
-def _due_dates(loaded: Loaded, judged: date) -> dict[tuple[str, str, str], date]:
-    """The due date each time-based rule states, which findings do not carry."""
-    repository = loaded.repository
-    context = Context(repository, Policy.from_repository(repository), judged, loaded.problems)
-    dues: dict[tuple[str, str, str], date] = {}
-    codes = watched_rules()
-    for code, rule in load_rules().items():
-        if code not in codes:
-            continue
-        for breach in rule.check(context):
-            if breach.due is not None:
-                dues.setdefault((code, breach.location.path, breach.subject), breach.due)
-    return dues
+def _items(findings: Iterable[Finding]) -> list[Item]:
+    return sorted((Item(f, f.due) for f in findings), key=Item.sort_key)
 
 
 def _cell(text: str) -> str:

@@ -21,9 +21,11 @@ import pytest
 import yaml
 
 from checks.dates import Interval
+from checks.load import load
+from checks.rules import run
 from checks.watch import MARKER, body, watch
 
-from .conftest import AS_OF, ROOT
+from .conftest import AS_OF, BASE, ROOT
 
 WORKFLOW = ROOT / ".github/workflows/cadence-watch.yml"
 HORIZON = Interval.parse("P30D")
@@ -76,6 +78,25 @@ def test_waived_findings_are_listed_but_not_overdue(repo) -> None:
     assert "REV001" not in _rules(result.overdue)
     assert _rules(result.waived) == {"REV001"}
     assert "### Waived" in body(result)
+
+
+def test_the_watch_reads_due_dates_and_waivers_from_the_engine(repo) -> None:
+    """Each item is a finding of ``brm check`` (overrides and waivers applied) with the due date it carries."""
+    assert HORIZON is not None
+    waiver = "- {rule: ACT003, subject: ACT-0001, reason: Agreed, approved_by: olivia-reid, approved: 2026-12-20}\n"
+    procedure = "procedures/business-relationship-management.md"
+    policy = BASE[procedure].replace("  grace: P14D\n", "  grace: P14D\n  severity: {REV001: warning}\n")
+    root = repo({"registers/waivers.yaml": waiver, procedure: policy})
+    result = watch(root, LATE, HORIZON)
+    found = {(f.rule, f.subject): f for f in run(load(root), LATE)}
+    items = [*result.overdue, *result.waived]
+    assert items and all(item.due == found[(item.finding.rule, item.finding.subject)].due for item in items)
+    by_rule = {item.finding.rule: item for item in items}
+    assert by_rule["REV001"].finding.severity.value == "warning"  # the policy's override, not the rule's default
+    assert by_rule["REV001"].due == date(2026, 12, 10)
+    assert by_rule["REV003"].due == date(2026, 12, 8)  # the date the minutes planned
+    assert _rules(result.waived) == {"ACT003"} and by_rule["ACT003"].due == date(2026, 12, 15)
+    assert found[("REV001", "retailco")].as_json()["due"] == "2026-12-10"
 
 
 def test_other_errors_are_counted_not_listed(repo) -> None:

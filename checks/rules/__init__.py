@@ -210,6 +210,7 @@ def run(
                         column=breach.location.column,
                         subject=breach.subject,
                         message=breach.message,
+                        due=breach.due,
                     )
             except Exception as error:  # a bug in the rule: one line naming the record's file, never a verdict
                 raise Crash(error, f"running rule {code} on") from error
@@ -289,14 +290,9 @@ def apply_waivers(findings: Iterable[Finding], waivers: list[Waiver], as_of: dat
                 f"{expired.expires}: renew it in {expired.source.path} or fix the finding)",
             )
             continue
-        yield Finding(
-            rule=finding.rule,
+        yield replace(
+            finding,
             severity=Severity.WAIVED,
-            path=finding.path,
-            line=finding.line,
-            column=finding.column,
-            subject=finding.subject,
-            message=finding.message,
             waiver={
                 "reason": waiver.reason or "",
                 "approved_by": waiver.approved_by or "",

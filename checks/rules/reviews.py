@@ -216,6 +216,7 @@ def next_review_missed(context: Context) -> Iterator[Breach]:
             subject_of(review),
             f"{_review_label(context, review)}: the next review was planned for {planned} and no later "
             f"{what} is on record: {_HOLD_REVIEW}",
+            due=planned,
         )
 
 
