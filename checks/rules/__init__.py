@@ -107,6 +107,11 @@ class Rule:
     subject: str  # what a finding's subject names: customer, action, file ...
     check: Check
     family: str
+    #: Kinds of evidence the rule judges from (register names, or "review", "procedure" ...).
+    #: While a file of one of them cannot be read, the rule is not run: on part of a
+    #: register it would report what the unread file holds as missing. The BRM001 error
+    #: keeps the result from passing meanwhile.
+    needs: frozenset[str] = frozenset()
 
     @property
     def doc(self) -> str:
@@ -142,7 +147,7 @@ REGISTRY: dict[str, Rule] = {}
 _CODE = re.compile(r"[A-Z]{3}[0-9]{3}\Z")
 
 
-def rule(code: str, severity: str, clause: str, subject: str) -> Callable[[Check], Check]:
+def rule(code: str, severity: str, clause: str, subject: str, needs: Iterable[str] = ()) -> Callable[[Check], Check]:
     """Declare a rule; the decorated generator's docstring is its documentation."""
     if not _CODE.match(code) or severity not in DEFAULT_SEVERITIES:
         raise ValueError(f"bad rule declaration {code} {severity}")
@@ -151,7 +156,7 @@ def rule(code: str, severity: str, clause: str, subject: str) -> Callable[[Check
         if code in REGISTRY:
             raise ValueError(f"rule {code} declared twice")
         family = check.__module__.rsplit(".", 1)[-1]
-        REGISTRY[code] = Rule(code, severity, clause, subject, check, family)
+        REGISTRY[code] = Rule(code, severity, clause, subject, check, family, frozenset(needs))
         return check
 
     return register
@@ -198,7 +203,7 @@ def run(
             if (select and not matches(code, select)) or matches(code, ignore):
                 continue
             setting = policy.severity.get(code, declared.severity)
-            if setting == "off":
+            if setting == "off" or declared.needs & repository.incomplete:
                 continue
             try:
                 for breach in declared.check(context):

@@ -100,7 +100,7 @@ def _documents(context: Context) -> Iterator[tuple[Record, Body]]:
                 yield complaint, body
 
 
-@rule("ACT001", "error", clause="8.3.2", subject="file or complaint")
+@rule("ACT001", "error", clause="8.3.2", subject="file or complaint", needs=("actions",))
 def untracked_action(context: Context) -> Iterator[Breach]:
     """Untracked action: an action item in minutes, a result or a complaint with no tracker id, or an id the tracker does not hold.
 
@@ -156,7 +156,7 @@ def untracked_action(context: Context) -> Iterator[Breach]:
                     )
 
 
-@rule("ACT002", "error", clause="8.3.2", subject="action")
+@rule("ACT002", "error", clause="8.3.2", subject="action", needs=("review", "satisfaction-result", "complaints"))
 def incomplete_action(context: Context) -> Iterator[Breach]:
     """A tracker action lacks an owner, a due date or a source that exists.
 

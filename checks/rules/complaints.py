@@ -41,7 +41,7 @@ def _procedure_path(context: Context) -> str:
     return procedure.source.path if procedure is not None else PROCEDURE
 
 
-@rule("CMP001", "error", clause="8.3.2", subject="complaint")
+@rule("CMP001", "error", clause="8.3.2", subject="complaint", needs=("procedure",))
 def late_acknowledgement(context: Context) -> Iterator[Breach]:
     """A complaint was acknowledged later than the acknowledgement target, counted in business hours (weekends and holidays excluded).
 
@@ -138,7 +138,7 @@ def _is_resolved(complaint: Complaint) -> bool:
     return not _absent(complaint, "resolved") or complaint.stage in RESOLVED_STAGES
 
 
-@rule("CMP002", "cadence", clause="8.3.2", subject="complaint")
+@rule("CMP002", "cadence", clause="8.3.2", subject="complaint", needs=("procedure",))
 def unescalated_complaint(context: Context) -> Iterator[Breach]:
     """An unresolved complaint is past its resolution target and was not escalated.
 

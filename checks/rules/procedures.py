@@ -40,7 +40,7 @@ def _fields(names: list[str]) -> str:
     return ", ".join(f"`{n}`" for n in names)
 
 
-@rule("PRO001", "error", clause="8.3.2, 7.5.3", subject="procedure")
+@rule("PRO001", "error", clause="8.3.2, 7.5.3", subject="procedure", needs=("procedure",))
 def procedure_missing(context: Context) -> Iterator[Breach]:
     """One of the three required procedures is missing, or lacks its policy section.
 
@@ -110,7 +110,7 @@ def _brm_policy(procedure: Procedure) -> Iterator[Breach]:
         )
 
 
-@rule("PRO003", "error", clause="8.3.2", subject="procedure")
+@rule("PRO003", "error", clause="8.3.2", subject="procedure", needs=("procedure",))
 def policy_unjudgeable(context: Context) -> Iterator[Breach]:
     """The BRM policy leaves something unjudgeable: a tier without review or survey interval, no satisfaction target, a complaint procedure without acknowledgement or resolution target.
 
@@ -226,7 +226,7 @@ def _target_gaps(context: Context, brm: Procedure, policy: dict[str, object]) ->
         )
 
 
-@rule("PRO002", "cadence", clause="8.3.2, 7.5.3", subject="procedure")
+@rule("PRO002", "cadence", clause="8.3.2, 7.5.3", subject="procedure", needs=("procedure",))
 def procedure_uncontrolled(context: Context) -> Iterator[Breach]:
     """A procedure lacks document control, or is past `next_review`.
 
@@ -270,7 +270,7 @@ def procedure_uncontrolled(context: Context) -> Iterator[Breach]:
             )
 
 
-@rule("COM001", "error", clause="8.3.2", subject="procedure")
+@rule("COM001", "error", clause="8.3.2", subject="procedure", needs=("procedure",))
 def communication_plan_gaps(context: Context) -> Iterator[Breach]:
     """The communication plan names no channel, no communication with audience and frequency, or no escalation path.
 

@@ -106,7 +106,7 @@ def _who(representative: Representative) -> str:
     return representative.name or representative.id or "an unnamed representative"
 
 
-@rule("REP001", "error", clause="8.3.2", subject="customer")
+@rule("REP001", "error", clause="8.3.2", subject="customer", needs=("customers",))
 def no_representative(context: Context) -> Iterator[Breach]:
     """A customer has no named representative, and no interim contact with request date and escalation path.
 
@@ -159,7 +159,7 @@ def no_representative(context: Context) -> Iterator[Breach]:
             )
 
 
-@rule("REP002", "error", clause="8.3.2", subject="customer")
+@rule("REP002", "error", clause="8.3.2", subject="customer", needs=("customers", "services"))
 def missing_authority(context: Context) -> Iterator[Breach]:
     """No representative holds `agree-requirements`, or none `review-performance`, for one of the customer's services.
 
@@ -204,7 +204,7 @@ def missing_authority(context: Context) -> Iterator[Breach]:
                 )
 
 
-@rule("REP003", "error", clause="8.3.2", subject="representative")
+@rule("REP003", "error", clause="8.3.2", subject="representative", needs=("customers",))
 def role_mailbox(context: Context) -> Iterator[Breach]:
     """A representative is a role mailbox, not a named person.
 
@@ -244,7 +244,7 @@ def role_mailbox(context: Context) -> Iterator[Breach]:
             )
 
 
-@rule("REP004", "cadence", clause="8.3.2", subject="representative")
+@rule("REP004", "cadence", clause="8.3.2", subject="representative", needs=("customers",))
 def unconfirmed(context: Context) -> Iterator[Breach]:
     """A representative entry was not confirmed within `representative_confirmation`.
 
@@ -300,7 +300,7 @@ def unconfirmed(context: Context) -> Iterator[Breach]:
             )
 
 
-@rule("REP005", "error", clause="8.3.2", subject="customer")
+@rule("REP005", "error", clause="8.3.2", subject="customer", needs=("customers",))
 def no_counterpart(context: Context) -> Iterator[Breach]:
     """A customer has no provider counterpart.
 

@@ -11,7 +11,7 @@ from .reading import subject_of
 from .representatives import AGREE, absent
 
 
-@rule("SVC001", "error", clause="8.3.2", subject="service")
+@rule("SVC001", "error", clause="8.3.2", subject="service", needs=("customers", "services"))
 def service_without_customer(context: Context) -> Iterator[Breach]:
     """An in-scope service has no customer.
 
@@ -43,7 +43,7 @@ def service_without_customer(context: Context) -> Iterator[Breach]:
         )
 
 
-@rule("SVC002", "error", clause="8.3.2", subject="service")
+@rule("SVC002", "error", clause="8.3.2", subject="service", needs=("services",))
 def service_without_owner(context: Context) -> Iterator[Breach]:
     """A service has no owner.
 
@@ -122,7 +122,7 @@ def _requirements_by_pair(context: Context) -> dict[tuple[str, str], Requirement
     return found
 
 
-@rule("REQ001", "error", clause="8.3.2", subject="customer")
+@rule("REQ001", "error", clause="8.3.2", subject="customer", needs=("customers", "services", "requirements"))
 def requirements_missing(context: Context) -> Iterator[Breach]:
     """A customer consumes a service with no agreed requirements record.
 
@@ -193,7 +193,9 @@ def _customer_approval_gap(requirements: Requirements, customer: Customer, servi
     return requirements.at("approvals"), f"the approvals name {named}, none a representative of the customer"
 
 
-@rule("REQ002", "error", clause="8.3.2", subject="requirements")
+@rule(
+    "REQ002", "error", clause="8.3.2", subject="requirements", needs=("customers", "services", "people", "requirements")
+)
 def requirements_unapproved(context: Context) -> Iterator[Breach]:
     """Requirements lack an approval by a representative holding `agree-requirements`, or by the service owner.
 
@@ -297,7 +299,7 @@ def requirements_unconfirmed(context: Context) -> Iterator[Breach]:
         )
 
 
-@rule("REQ004", "warning", clause="8.3.2", subject="requirements")
+@rule("REQ004", "warning", clause="8.3.2", subject="requirements", needs=("customers", "services", "people"))
 def approved_after_effective(context: Context) -> Iterator[Breach]:
     """A requirement's approval is dated after its `effective` date.
 

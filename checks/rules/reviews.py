@@ -28,7 +28,7 @@ def _review_label(context: Context, review: Review) -> str:
     return f"{_customers(context, review)} review{when}"
 
 
-@rule("REV001", "cadence", clause="8.3.2", subject="customer")
+@rule("REV001", "cadence", clause="8.3.2", subject="customer", needs=("customers", "review"))
 def review_overdue(context: Context) -> Iterator[Breach]:
     """A customer has had no performance review within its review interval (own, or its tier's).
 
@@ -91,7 +91,7 @@ def review_overdue(context: Context) -> Iterator[Breach]:
         )
 
 
-@rule("REV002", "error", clause="8.3.2", subject="file")
+@rule("REV002", "error", clause="8.3.2", subject="file", needs=("customers", "people"))
 def minutes_incomplete(context: Context) -> Iterator[Breach]:
     """Minutes lack a customer representative, a provider attendee, the report or KPIs, or any decision or action.
 
@@ -159,7 +159,7 @@ def minutes_incomplete(context: Context) -> Iterator[Breach]:
             )
 
 
-@rule("REV003", "warning", clause="8.3.2", subject="file")
+@rule("REV003", "warning", clause="8.3.2", subject="file", needs=("review",))
 def next_review_missed(context: Context) -> Iterator[Breach]:
     """A review's `next_review` is past and no later review exists.
 
@@ -220,7 +220,7 @@ def next_review_missed(context: Context) -> Iterator[Breach]:
         )
 
 
-@rule("REV004", "cadence", clause="8.3.2", subject="procedure")
+@rule("REV004", "cadence", clause="8.3.2", subject="procedure", needs=("review", "procedure"))
 def process_review_overdue(context: Context) -> Iterator[Breach]:
     """No process review of the BRM process within `process_review_interval`.
 
@@ -285,7 +285,7 @@ def _kpi_text(kpi: Kpi) -> str:
     return f"KPI '{kpi.name or '?'}'" + (f" ({figures})" if figures else "")
 
 
-@rule("REV005", "error", clause="8.3.2", subject="file")
+@rule("REV005", "error", clause="8.3.2", subject="file", needs=("actions",))
 def missed_kpi_unaddressed(context: Context) -> Iterator[Breach]:
     """A KPI with `met: false` in minutes has no linked action and no decision that addresses it.
 

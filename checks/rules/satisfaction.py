@@ -43,7 +43,13 @@ def _label(result: Result) -> str:
     return " ".join(p for p in (result.instrument or "survey", "result", result.period or "", who and f"({who})") if p)
 
 
-@rule("SAT001", "cadence", clause="8.3.2", subject="customer")
+@rule(
+    "SAT001",
+    "cadence",
+    clause="8.3.2",
+    subject="customer",
+    needs=("customers", "satisfaction-result", "survey-instrument"),
+)
 def survey_overdue(context: Context) -> Iterator[Breach]:
     """A customer has no satisfaction result (its own or its tier's) within its survey interval.
 
@@ -122,7 +128,7 @@ def _event_driven(context: Context, customer: Customer, since: date | None) -> s
     return f" (the post-incident survey of {later[-1].sent} follows an event, not the plan, and does not count)"
 
 
-@rule("SAT002", "error", clause="8.3.2", subject="file")
+@rule("SAT002", "error", clause="8.3.2", subject="file", needs=("actions", "procedure"))
 def below_target_without_action(context: Context) -> Iterator[Breach]:
     """A result below a satisfaction target has no linked action.
 
@@ -303,7 +309,7 @@ def scores_differ(context: Context) -> Iterator[Breach]:
             )
 
 
-@rule("SAT005", "error", clause="8.3.2", subject="file")
+@rule("SAT005", "error", clause="8.3.2", subject="file", needs=("survey-instrument",))
 def incident_unnamed(context: Context) -> Iterator[Breach]:
     """A result of a post-incident survey does not name the incident it follows.
 
