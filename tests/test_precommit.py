@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, dedent, write_repo
+from .conftest import BASE, MEDTECH, ROOT, dedent, write_repo
 
 HOOK = "brm-check"
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
@@ -143,19 +143,26 @@ def test_a_customer_without_a_representative_fails_with_rep001(pre_commit_home: 
               user_groups: [Platform Engineering]
         """
     )
-    result = run_hook(pre_commit_home, evidence({"registers/customers.yaml": customers}))
+    root = evidence()
+    (root / "registers/customers.yaml").write_text(customers)  # the change about to be committed
+    result = run_hook(pre_commit_home, root)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Failed" in result.stdout
     assert "registers/customers.yaml:1:3: REP001 error" in result.stdout
 
 
-def test_brm_as_of_is_honoured(pre_commit_home: Path, evidence) -> None:
+def test_brm_as_of_is_honoured(pre_commit_home: Path, evidence, hook_repository: Path) -> None:
     # The clean repository above passes as of 2026-11-23. Its monthly review of
     # 2026-11-10 was due 2026-12-10; with the P14D grace it is an error after 2026-12-24.
+    # Committed already, that is drift, not what a commit adds: it blocks only with --fail-on any.
     late = run_hook(pre_commit_home, evidence(), as_of="2026-12-25")
+    assert late.returncode == 0, late.stdout + late.stderr
+    assert "not listed: 1 finding already on HEAD" in late.stdout and "(as of 2026-12-25)" in late.stdout
+    strict = evidence({".pre-commit-config.yaml": hook_config(hook_repository, "--fail-on", "any")})
+    late = run_hook(pre_commit_home, strict, as_of="2026-12-25")
     assert late.returncode == 1, late.stdout + late.stderr
-    assert "REV001 error RetailCo: no performance review since 2026-11-10" in late.stdout
-    assert "(as of 2026-12-25)" in late.stdout
+    assert "not listed: 1 finding already on HEAD" in late.stdout  # --fail-on any: listed with -v, and failing
+    assert "1 error, 0 warnings, 0 waived" in late.stdout and "(as of 2026-12-25)" in late.stdout
 
 
 def test_installed_in_an_evidence_repository_it_blocks_and_passes_commits(pre_commit_home: Path, evidence) -> None:
@@ -199,6 +206,76 @@ def test_installed_in_an_evidence_repository_it_blocks_and_passes_commits(pre_co
     assert "Passed" in output
 
 
+def _installed(root: Path, environment: dict[str, str]) -> None:
+    done = subprocess.run([*PRE_COMMIT, "install"], cwd=root, env=environment, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def _commit(root: Path, environment: dict[str, str], message: str, *paths: str) -> tuple[int, str]:
+    """Stage ``paths`` (everything if none) and ``git commit``: exit status and output (hooks write to stderr)."""
+    subprocess.run(["git", "add", *(paths or ("--all",))], cwd=root, env=environment, check=True)
+    done = subprocess.run(
+        ["git", "commit", "--message", message], cwd=root, env=environment, capture_output=True, text=True, timeout=900
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_a_commit_of_new_minutes_passes_on_a_day_another_customer_is_overdue(
+    pre_commit_home: Path, evidence, hook_repository: Path
+) -> None:
+    """The hook judges the commit against HEAD: MedTech's overdue review, already committed, does not block it."""
+    environment = _environment(pre_commit_home, BRM_AS_OF="2026-11-23")
+    overdue = {"registers/customers.yaml": BASE["registers/customers.yaml"] + MEDTECH}
+    minutes = BASE["reviews/2026/2026-11-10-retailco.md"].replace("2026-11-10", "2026-11-20")
+    for config, blocked in (
+        (hook_config(hook_repository), False),
+        (hook_config(hook_repository, "--fail-on", "any"), True),
+    ):
+        root = evidence({**overdue, ".pre-commit-config.yaml": config})
+        _installed(root, environment)
+        head = _head(root)
+        (root / "reviews/2026/2026-11-20-retailco.md").write_text(minutes)
+        status, output = _commit(root, environment, "RetailCo's November minutes")
+        assert "not listed: 4 findings already on HEAD" in output, output  # MedTech: reported, not hidden
+        if blocked:
+            assert status == 1 and "Failed" in output and _head(root) == head
+        else:
+            assert status == 0 and "Passed" in output and _head(root) != head, output
+        shutil.rmtree(root)
+
+
+def test_the_hook_judges_the_staged_tree_not_unstaged_edits(pre_commit_home: Path, evidence) -> None:
+    """pre-commit stashes what is not staged while the hook runs: a broken file left unstaged blocks nothing."""
+    root = evidence()
+    environment = _environment(pre_commit_home, BRM_AS_OF="2026-11-23")
+    _installed(root, environment)
+    minutes = BASE["reviews/2026/2026-11-10-retailco.md"].replace("2026-11-10", "2026-11-20")
+    (root / "reviews/2026/2026-11-20-retailco.md").write_text(minutes)
+    broken = "- id: cloud-hosting\n  owner: priya-shah\n  in_scope: no\n"
+    (root / "registers/services.yaml").write_text(broken)  # not staged
+    status, output = _commit(root, environment, "November minutes", "reviews/2026/2026-11-20-retailco.md")
+    assert status == 0, output
+    assert "BRM001" not in output
+    assert (root / "registers/services.yaml").read_text() == broken  # put back after the run
+
+
+def test_a_first_commit_is_judged_whole(pre_commit_home: Path, hook_repository: Path, tmp_path: Path) -> None:
+    """No HEAD yet: every finding is new, so the first commit must be clean."""
+    root = write_repo(
+        tmp_path / "first",
+        {
+            ".pre-commit-config.yaml": hook_config(hook_repository),
+            "registers/customers.yaml": BASE["registers/customers.yaml"] + MEDTECH,
+        },
+    )
+    environment = _environment(pre_commit_home, BRM_AS_OF="2026-11-23")
+    _git(root, "init", "--quiet", "--initial-branch=main")
+    _installed(root, environment)
+    status, output = _commit(root, environment, "The evidence")
+    assert status == 1, output
+    assert "REV001 error MedTech" in output and "against HEAD (no commit yet): 4 new errors" in output
+
+
 # -- the files themselves -----------------------------------------------------------
 
 
@@ -215,7 +292,7 @@ def test_hook_is_a_python_hook_on_the_whole_repository() -> None:
     [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == HOOK
     assert (hook["language"], hook["pass_filenames"], hook["require_serial"]) == ("python", False, True)
-    assert hook["entry"] == "brm check"
+    assert hook["entry"] == "brm check --base HEAD"  # a commit is blocked by what it adds
 
 
 def test_own_config_is_local_hooks_from_the_package_registry() -> None:

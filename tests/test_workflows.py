@@ -9,6 +9,8 @@ inside a ``run:`` script (values reach scripts through files or the environment)
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -157,3 +159,70 @@ def test_cadence_watch_runs_nightly_with_only_issue_rights() -> None:
     [job] = workflow["jobs"].values()
     assert job["permissions"] == {"contents": "read", "issues": "write"}
     assert any("python -m checks.watch" in step.get("run", "") for step in job["steps"])
+
+
+# -- a pull request is judged by what it adds (brm check --base) ----------------------------
+
+GATES = [ROOT / ".github/workflows/pull-request.yml", ROOT / "checks/templates/repository/workflows/pull-request.yml"]
+
+
+def _evidence_job(path: Path) -> dict[str, Any]:
+    [job] = [job for job in _load(path)["jobs"].values() if job["name"] == "brm check"]
+    return job
+
+
+@pytest.mark.parametrize("path", GATES, ids=["this repository", "brm init's"])
+def test_a_pull_request_is_checked_against_its_base_commit_and_a_push_judges_everything(path: Path) -> None:
+    job = _evidence_job(path)
+    assert job["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}  # empty on push and merge_group
+    [checkout] = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0  # the base commit must be in the clone
+    scripts = [step["run"] for step in job["steps"] if "brm check" in step.get("run", "")]
+    assert len(scripts) == 2 and all('--base "$BASE_SHA"' in script for script in scripts)
+    assert {"push", "merge_group", "pull_request"} <= set(_load(path)["on"])
+
+
+def _run_step(job: dict[str, Any], name: str, root: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    """A step's script as the runner runs it (`bash -e`), with brm on the PATH and the job's env as GitHub sets it."""
+    [step] = [s for s in job["steps"] if s.get("name", "").startswith(name)]
+    env = {k: v for k, v in os.environ.items() if k not in ("BRM_AS_OF", "GITHUB_STEP_SUMMARY")}
+    env.update({"PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}", "BRM_AS_OF": "2026-11-23", **environment})
+    return subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_the_gate_passes_new_minutes_on_a_day_another_review_is_overdue(tmp_path: Path) -> None:
+    """The real step scripts, on a pull request's merge checkout: green for the PR, red on the push."""
+    from .conftest import write_repo
+    from .test_baseline import NEW_MINUTES, OVERDUE, git
+
+    root = write_repo(tmp_path / "evidence", OVERDUE)
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "--message", "main, with MedTech overdue")
+    base = git(root, "rev-parse", "HEAD")
+    (root / "reviews/2026/2026-11-20-retailco.md").write_text(NEW_MINUTES)
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "--message", "RetailCo's November minutes")
+    job = _evidence_job(ROOT / ".github/workflows/pull-request.yml")
+    summary = tmp_path / "summary.md"
+
+    pull_request = _run_step(job, "Check the evidence", root, BASE_SHA=base, GITHUB_STEP_SUMMARY=str(summary))
+    assert pull_request.returncode == 0, pull_request.stdout + pull_request.stderr
+    assert not any(line.startswith("::error") for line in pull_request.stdout.splitlines())
+    assert sum(line.endswith("(already on base)") for line in pull_request.stdout.splitlines()) == 4
+    assert "## BRM evidence check passed" in summary.read_text()
+
+    sarif = _run_step(job, "Write the SARIF report", root, BASE_SHA=base)
+    assert sarif.returncode == 0, sarif.stderr
+    results = json.loads((root / "brm.sarif").read_text())["runs"][0]["results"]
+    assert {r["baselineState"] for r in results} == {"unchanged"}
+
+    push = _run_step(job, "Check the evidence", root, BASE_SHA="")
+    assert push.returncode == 1  # main itself: everything is judged
+    assert sum(line.startswith("::error") for line in push.stdout.splitlines()) == 4
+    assert _run_step(job, "Write the SARIF report", root, BASE_SHA="").returncode == 0
+
+    broken = _run_step(job, "Check the evidence", root, BASE_SHA="0" * 40)
+    assert broken.returncode == 2 and "fetch-depth: 0" in broken.stderr  # a missing base is not a pass
