@@ -24,6 +24,7 @@ from .dates import Interval
 from .failure import crash, report
 from .findings import Finding, Severity, display
 from .load import Loaded, load
+from .roots import RootError, add_root, evidence_root, settle
 from .rules import load_rules, run
 
 #: The hidden line that identifies the watch's issue among all the others.
@@ -198,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m checks.watch", description="What is overdue and what falls due soon, as an issue body."
     )
-    parser.add_argument("root", nargs="?", default=".", help="the evidence repository (default: .)")
+    add_root(parser)
     parser.add_argument(
         "--as-of",
         metavar="DATE",
@@ -216,9 +217,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     horizon = Interval.parse(args.horizon)
     if horizon is None:
         parser.exit(2, f"brm watch: error: --horizon '{display(args.horizon)}' is not an interval such as P30D\n")
-    root = Path(args.root)
-    if not root.is_dir():
-        parser.exit(2, f"brm watch: error: no such folder: {display(args.root)}\n")
+    try:
+        settle(args)
+        root = evidence_root(args.root)
+    except RootError as error:
+        parser.exit(2, f"brm watch: error: {display(str(error))}\n")
     try:
         loaded = load(root)
         result = watch_loaded(loaded, judged_at(args.as_of, loaded.repository), horizon)

@@ -126,3 +126,20 @@ def test_the_plans_commands_name_the_repository_and_run_from_anywhere(tmp_path: 
     assert (root / "registers/services/cloud-hosting.yaml").is_file()
     text = run("status", "--plan", str(root))[1]
     assert "run the commands in" not in text and "not available" not in text
+
+
+def test_the_cadence_watch_takes_root_the_same_way(repo: Any, tmp_path: Path) -> None:
+    from checks.watch import main as watch
+
+    root = repo()
+    outputs = []
+    for args in ([str(root)], ["--root", str(root)]):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            assert watch(args) == 0
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1] and "Cadence watch" in outputs[0]
+    err = io.StringIO()
+    with redirect_stderr(err), pytest.raises(SystemExit) as exited:
+        watch(["--root", str(tmp_path)])
+    assert exited.value.code == 2 and "does not look like an evidence repository" in err.getvalue()
