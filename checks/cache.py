@@ -80,6 +80,7 @@ class Entries:
         self._pending: dict[bytes, bytes] = {}
         self._stale: list[bytes] = []  # keys read today whose `used` day is older
         self._pruned = False
+        self._renewed = False  # a damaged file was removed and a new one started, once a run
 
     @property
     def enabled(self) -> bool:
@@ -121,15 +122,17 @@ class Entries:
         return db
 
     def _fail(self, error: sqlite3.Error) -> None:
-        """Stop using the database for this run; remove it if it is not a database of ours."""
+        """Stop using a locked or unwritable database for this run; replace one that is not ours (once)."""
         self._broken = True
         self.close()
         corrupt = not isinstance(error, sqlite3.OperationalError)  # locked, read-only, full: leave it
         folder = directory()
-        if corrupt and folder is not None:
+        if corrupt and folder is not None and not self._renewed:
+            self._renewed = True
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     (folder / (self._name + suffix)).unlink()
+            self._broken = False  # the next use starts a new file
 
     def get(self, keys: Iterable[bytes]) -> dict[bytes, bytes]:
         """The stored value of each of ``keys`` that has one (and whose checksum is right)."""

@@ -165,6 +165,7 @@ class EvidenceFiles:
     def save(self) -> None:
         """Write what is left to keep (the loader calls this once it is done)."""
         self._keep()
+        self.entries.close()
 
     def close(self) -> None:
         self.entries.close()
