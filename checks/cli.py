@@ -110,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
 
     configure_bundle(commands.add_parser("bundle", help="one customer's evidence as a zip an auditor can verify"))
     configure_verify(commands.add_parser("verify", help="check an evidence bundle: hashes, git, signature"))
+    from .management.command import configure as configure_report
+
+    configure_report(commands.add_parser("report", help="the management report of a period: quarter, year or range"))
     return parser
 
 
@@ -159,6 +162,7 @@ _STAGES = {
     "export": "exporting",
     "bundle": "bundling",
     "verify": "verifying a bundle of",
+    "report": "reporting on",
 }
 
 
@@ -171,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settle(args)
         handlers = {"check": _check, "rules": _rules, "status": _status, "schema": _schema, "new": _new}
         handlers |= {"init": _init, "import": _import, "export": _export}
-        handlers |= {"bundle": _bundle, "verify": _verify}
+        handlers |= {"bundle": _bundle, "verify": _verify, "report": _report}
         return handlers[command](args)
     except (UsageError, RootError) as error:
         print(f"brm: error: {display(str(error))}", file=sys.stderr)
@@ -495,4 +499,14 @@ def _verify(args: argparse.Namespace) -> int:
     try:
         return run_verify(args)
     except BundleError as error:
+        raise UsageError(str(error)) from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .management.command import ReportError, run
+
+    as_of(args.as_of)  # a bad date is refused before anything is read
+    try:
+        return run(args, _root(args.root), as_of)
+    except ReportError as error:
         raise UsageError(str(error)) from None

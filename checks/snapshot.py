@@ -146,20 +146,25 @@ def working_tree(root: Path, history: History | None = None) -> Snapshot:
     return Snapshot(root, loaded, files, state, commit=history.head, history=history)
 
 
-def at_commit(root: Path, moment: Moment, is_head: bool) -> Snapshot:
-    """The evidence of one commit, read from git's objects."""
+def load_commit(root: Path, sha: str) -> tuple[Loaded, EvidenceFiles]:
+    """The evidence of one commit, read from git's objects (close the files when done with them)."""
     from .baseline import BaseError, GitTree, resolve
 
     try:
-        base = resolve(root, moment.sha)
+        base = resolve(root, sha)
     except BaseError as error:
         raise SnapshotError(str(error).replace("--base", "the commit")) from None
     files = GitTree(root, base.tree)
     try:
-        loaded = load(root, files)
+        return load(root, files), files
     except BaseException:
         files.close()
         raise
+
+
+def at_commit(root: Path, moment: Moment, is_head: bool) -> Snapshot:
+    """The evidence of one commit, read from git's objects, with each file's last commit."""
+    loaded, files = load_commit(root, moment.sha)
     history = read_history(root, "HEAD" if is_head else moment.sha)
     commit = _commit_of(root, moment.sha)
     state = (DIRTY if _evidence_changed(history) else CLEAN) if is_head else PAST

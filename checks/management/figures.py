@@ -251,6 +251,11 @@ class ManagementReport:
     confirmations: list[Confirmation]
     compliance: list[CompliancePoint] = field(default_factory=list)
     customers_without_results: list[Customer] = field(default_factory=list)
+    #: Display names by id: customers, services and people (a report shows names, not ids).
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, ident: str | None) -> str:
+        return self.names.get(ident or "", ident or "?")
 
     @property
     def previous(self) -> Period:
@@ -293,7 +298,22 @@ def build(
         customers_without_results=[
             c for c in customers if c.id not in measured and policy.survey_interval(c.tier) is not None
         ],
+        names=_names(known),
     )
+
+
+def _names(repository: Repository) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for person in repository.people.values():
+        if person.id and person.name:
+            names[person.id] = person.name
+    for service in repository.services:
+        if service.id and service.name:
+            names.setdefault(service.id, service.name)
+    for customer in repository.customers:
+        if customer.id:
+            names.setdefault(customer.id, customer.label)
+    return names
 
 
 # --------------------------------------------------------------------------- satisfaction
