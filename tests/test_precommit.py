@@ -157,12 +157,12 @@ def test_brm_as_of_is_honoured(pre_commit_home: Path, evidence, hook_repository:
     # Committed already, that is drift, not what a commit adds: it blocks only with --fail-on any.
     late = run_hook(pre_commit_home, evidence(), as_of="2026-12-25")
     assert late.returncode == 0, late.stdout + late.stderr
-    assert "not listed: 1 finding already on HEAD" in late.stdout and "(as of 2026-12-25)" in late.stdout
+    assert "already on HEAD" in late.stdout and "REV001" not in late.stdout and "(as of 2026-12-25)" in late.stdout
     strict = evidence({".pre-commit-config.yaml": hook_config(hook_repository, "--fail-on", "any")})
     late = run_hook(pre_commit_home, strict, as_of="2026-12-25")
     assert late.returncode == 1, late.stdout + late.stderr
-    assert "not listed: 1 finding already on HEAD" in late.stdout  # --fail-on any: listed with -v, and failing
-    assert "1 error, 0 warnings, 0 waived" in late.stdout and "(as of 2026-12-25)" in late.stdout
+    assert "REV001 error RetailCo: no performance review since 2026-11-10" in late.stdout
+    assert "(already on the base)" in late.stdout and "(as of 2026-12-25)" in late.stdout
 
 
 def test_installed_in_an_evidence_repository_it_blocks_and_passes_commits(pre_commit_home: Path, evidence) -> None:
@@ -236,10 +236,11 @@ def test_a_commit_of_new_minutes_passes_on_a_day_another_customer_is_overdue(
         head = _head(root)
         (root / "reviews/2026/2026-11-20-retailco.md").write_text(minutes)
         status, output = _commit(root, environment, "RetailCo's November minutes")
-        assert "not listed: 4 findings already on HEAD" in output, output  # MedTech: reported, not hidden
         if blocked:
             assert status == 1 and "Failed" in output and _head(root) == head
+            assert "REV001 error MedTech" in output and "(already on the base)" in output
         else:
+            assert "not listed: 4 findings already on HEAD" in output, output  # MedTech: reported, not hidden
             assert status == 0 and "Passed" in output and _head(root) != head, output
         shutil.rmtree(root)
 

@@ -11,13 +11,14 @@ _RESET = "\033[0m"
 
 def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
     """One finding a line. Against a base (``--base``), the new findings, then a count of the
-    ones already on the base (``verbose`` lists them, and the fixed ones)."""
+    ones already on the base: ``verbose`` lists them and the fixed ones, and so does
+    ``--fail-on any`` (where they fail the check)."""
     if report.base is None:
         lines = [_line(finding, colour) for finding in report.findings]
     else:
         lines = [_line(finding, colour) for finding in report.state("new")]
         unchanged = report.state("unchanged")
-        if verbose:
+        if verbose or report.fail_on == "any":
             lines += [_line(finding, colour) + " (already on the base)" for finding in unchanged]
             lines += [_line(finding, colour, "fixed") for finding in report.fixed]
         elif unchanged:
