@@ -193,11 +193,12 @@ class Document:
 
     @staticmethod
     def _mark(good: bool | None, yes: str, no: str, unknown: str = "not judged") -> str:
-        if good is None:
-            return f'<span class="mark neutral">\u2013 {html.escape(unknown)}</span>'
-        if good:
-            return f'<span class="mark ok">\u2714 {html.escape(yes)}</span>'
-        return f'<span class="mark bad">\u2716 {html.escape(no)}</span>'
+        """A status: a symbol and words, so colour is never the only signal (short ones never break)."""
+        kind, symbol, words = (
+            ("neutral", "\u2013", unknown) if good is None else ("ok", "\u2714", yes) if good else ("bad", "\u2716", no)
+        )
+        short = " nowrap" if len(words) <= 24 else ""
+        return f'<span class="mark {kind}{short}">{symbol} {html.escape(words)}</span>'
 
     def _table(self, headers: Sequence[str], rows: Iterable[Sequence[str]], empty: str) -> str:
         body = list(rows)
