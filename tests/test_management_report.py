@@ -355,7 +355,7 @@ def test_actions_opened_closed_overdue_rate_ages_and_sources(report: ManagementR
 
 def test_complaints_in_business_hours_across_a_weekend_and_a_bank_holiday(report: ManagementReport) -> None:
     c = report.complaints
-    timings = {t.complaint.id: t for t in c.received}
+    timings = {t.complaint.id or "": t for t in c.received}
     assert sorted(timings) == ["CMP-0001", "CMP-0002", "CMP-0003"]
     assert timings["CMP-0001"].acknowledgement == timedelta(hours=1, minutes=30)
     assert timings["CMP-0002"].acknowledgement == timedelta(hours=4)  # 31 August is a bank holiday in England
