@@ -17,8 +17,9 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from typing import Protocol
 
-from .boundary import Refused, TooLarge
+from .boundary import Refused, TooLarge, inspect, read_bytes
 from .load import AREAS, Loaded, load
 from .policy import Policy
 from .site.provenance import Commit, History, read_history
@@ -46,13 +47,21 @@ class Moment:
     when: datetime
 
 
+class Readable(Protocol):
+    """Where a snapshot's bytes come from: a commit's blobs, the working tree, or both."""
+
+    def raw(self, path: str) -> bytes | Refused | TooLarge: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass
 class Snapshot:
     """The evidence of one commit (or of the working tree, without git), and where each file comes from."""
 
     root: Path
     loaded: Loaded
-    files: EvidenceFiles
+    files: Readable
     state: str  # clean | dirty | past | no-git
     commit: Commit | None = None
     committed_at: datetime | None = None
@@ -219,3 +228,61 @@ def _none_before(root: Path, day: date) -> str:
         )
     start = f" (the history starts on {first.when.date()})" if first is not None else ""
     return f"the repository has no commit on or before {day}{start}: give a later date"
+
+
+class _Published:
+    """A site's bytes: each committed file as HEAD holds it; a file with uncommitted changes from the disk."""
+
+    def __init__(self, root: Path, committed: Readable, uncommitted: frozenset[str], history: History) -> None:
+        self.root = root
+        self.committed = committed
+        self.uncommitted = uncommitted
+        self.history = history
+        self._kept: dict[str, bytes | Refused | TooLarge] = {}
+
+    def raw(self, path: str) -> bytes | Refused | TooLarge:
+        found = self._kept.get(path)
+        if found is not None:
+            return found
+        if path in self.uncommitted or not self.history.is_committed(path):
+            target = inspect(self.root, path)
+            found = read_bytes(target) if isinstance(target, str) else target
+        else:
+            found = self.committed.raw(path)
+        if path.startswith(("registers/", "procedures/")):  # cited by every bundle of a site: read once
+            self._kept[path] = found
+        return found
+
+    def close(self) -> None:
+        self.committed.close()
+
+
+def published(root: Path, loaded: Loaded, history: History) -> Snapshot:
+    """The snapshot a site publishes: the evidence it was built from (``loaded``, the working tree) at HEAD.
+
+    A committed file is read from HEAD's blobs, as ``brm bundle`` reads it; a file with
+    uncommitted changes, or never committed, from the disk, and the bundle marks it.
+    """
+    from .baseline import BaseError, GitTree, resolve
+
+    latest = head(root) if history.missing is None else None
+    if latest is None:
+        disk = _Published(root, _Nothing(), frozenset(), History(missing=history.missing or "no commits yet"))
+        return Snapshot(root, loaded, disk, NO_GIT, history=history, missing=history.missing or "no commits yet")
+    try:
+        tree = GitTree(root, resolve(root, latest.sha).tree)
+    except BaseError as error:
+        raise SnapshotError(str(error)) from None
+    state = DIRTY if _evidence_changed(history) else CLEAN
+    files = _Published(root, tree, history.dirty, history)
+    return Snapshot(
+        root, loaded, files, state, commit=_commit_of(root, latest.sha), committed_at=latest.when, history=history
+    )
+
+
+class _Nothing:
+    def raw(self, path: str) -> bytes | Refused | TooLarge:
+        return Refused("not committed")
+
+    def close(self) -> None:
+        pass

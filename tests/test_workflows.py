@@ -144,8 +144,12 @@ def test_publish_deploys_to_pages_only_when_the_variable_opts_in() -> None:
     workflow = _load(ROOT / ".github/workflows/publish.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    [artifact] = [s for s in build["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
-    assert "if" not in artifact  # the site is always kept as an artifact
+    artifacts = [s for s in build["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert all("if" not in artifact for artifact in artifacts)  # the site and the bundles are always kept
+    assert {a["with"]["name"]: a["with"]["path"] for a in artifacts} == {
+        "auditor-site": "site/",
+        "evidence-bundles": "site/bundles/",
+    }
     [pages] = [s for s in build["steps"] if str(s.get("uses", "")).startswith("actions/upload-pages-artifact@")]
     assert pages["if"] == deploy["if"] == "${{ vars.BRM_DEPLOY_PAGES == 'true' }}"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}

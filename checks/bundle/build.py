@@ -39,7 +39,7 @@ from ..rules import load_rules
 from ..site.sanitize import Redactor
 from ..snapshot import Snapshot
 from . import document
-from .scope import Scope, parts, procedures_cited
+from .scope import Scope, findings_about, parts, procedures_cited
 
 #: The manifest's format: a reader that does not know it must say so, not guess.
 FORMAT = "brm-evidence-bundle/1"
@@ -80,6 +80,34 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass
+class Common:
+    """What every bundle of one judgement shares, made once (a site builds one bundle per customer)."""
+
+    policy: Policy
+    redact: Redactor
+    about: dict[str, list[Finding]]
+    findings_json: bytes
+    findings_sarif: bytes
+    titles: dict[str, str]
+
+
+def common(snapshot: Snapshot, as_of: date, findings: list[Finding], contacts: bool) -> Common:
+    repository = snapshot.loaded.repository
+    phones = [p.phone for p in [*repository.staff, *repository.representatives] if p.phone]
+    redact = Redactor(contacts, phones)
+    rules = load_rules()
+    report = Report(as_of, ".", repository.files, findings, rules)
+    return Common(
+        policy=Policy.from_repository(repository),
+        redact=redact,
+        about=findings_about(repository, findings),
+        findings_json=redact(json_report.render(report)).encode("utf-8"),
+        findings_sarif=redact(sarif_report.render(report)).encode("utf-8"),
+        titles={code: rule.title for code, rule in rules.items()},
+    )
+
+
 def build(
     snapshot: Snapshot,
     as_of: date,
@@ -88,20 +116,21 @@ def build(
     contacts: bool = False,
     pdf: Callable[[str], bytes] | None = None,
     sign: Callable[[bytes], bytes] | None = None,
+    shared: Common | None = None,
 ) -> Bundle:
     """The bundle of ``scope`` from ``snapshot``, judged at ``as_of`` (``findings`` are that judgement)."""
     repository = snapshot.loaded.repository
-    policy = Policy.from_repository(repository)
+    shared = shared if shared is not None else common(snapshot, as_of, findings, contacts)
+    policy = shared.policy
     known = {c.id for c in repository.customers if c.id}
     unknown = [c for c in scope.customers if c not in known]
     if unknown:
         names = ", ".join(sorted(known)[:20]) or "none"
         raise BundleError(f"no customer '{unknown[0]}' in the customer register (customers: {names})")
-    chosen = parts(repository, policy, findings, scope)
+    chosen = parts(repository, policy, findings, scope, shared.about)
     if not chosen:
         raise BundleError("the customer register holds no customer to bundle: add one (brm new customer)")
-    phones = [p.phone for p in [*repository.staff, *repository.representatives] if p.phone]
-    redact = Redactor(contacts, phones)
+    redact = shared.redact
     cited = list(dict.fromkeys([p for part in chosen for p in part.files(repository)] + procedures_cited(repository)))
     files: dict[str, bytes] = {}
     listed: dict[str, document.Listed] = {}
@@ -139,14 +168,12 @@ def build(
         everyone=scope.everyone,
         files=listed,
     )
-    html = document.render(repository, policy, chosen, findings, facts)
+    html = document.render(repository, policy, chosen, findings, facts, lambda: shared.titles)
     files[INDEX] = html.encode("utf-8")
     if pdf is not None:
         files[PDF] = pdf(html)
-    rules = load_rules()
-    report = Report(as_of, ".", repository.files, findings, rules)
-    files[FINDINGS_JSON] = redact(json_report.render(report)).encode("utf-8")
-    files[FINDINGS_SARIF] = redact(sarif_report.render(report)).encode("utf-8")
+    files[FINDINGS_JSON] = shared.findings_json
+    files[FINDINGS_SARIF] = shared.findings_sarif
     manifest = {
         "format": FORMAT,
         "tool": f"brm-evidence {__version__}",

@@ -81,11 +81,17 @@ class Part:
         return list(dict.fromkeys(paths))
 
 
-def parts(repository: Repository, policy: Policy, findings: list[Finding], scope: Scope) -> list[Part]:
-    """The part of each customer in scope, in register order."""
+def parts(
+    repository: Repository,
+    policy: Policy,
+    findings: list[Finding],
+    scope: Scope,
+    about: dict[str, list[Finding]] | None = None,
+) -> list[Part]:
+    """The part of each customer in scope, in register order (``about``: :func:`findings_about`, if known)."""
     wanted = set(scope.customers)
     chosen = [c for c in repository.customers if c.id is not None and (scope.everyone or c.id in wanted)]
-    about = findings_about(repository, findings)
+    about = about if about is not None else findings_about(repository, findings)
     return [_part(repository, policy, c, scope.period, about.get(c.id or "", [])) for c in chosen]
 
 
