@@ -22,9 +22,14 @@ from .period import Period
 
 
 def compliance(
-    root: Path, period: Period, prepared: date, current: Loaded, zone: tzinfo | None
+    root: Path,
+    period: Period,
+    prepared: date,
+    current: Loaded,
+    zone: tzinfo | None,
+    read: dict[str, Loaded] | None = None,
 ) -> list[CompliancePoint]:
-    """One point per month end of the period up to the report day."""
+    """One point per month end of the period up to the report day (``read``: commits read before, by sha)."""
     from ..snapshot import SnapshotError, first_commit, head, load_commit, on_or_before
 
     days = [d for d in period.month_ends() if d <= prepared]
@@ -33,7 +38,7 @@ def compliance(
     latest = head(root)
     start = first_commit(root) if latest is not None else None
     points: list[CompliancePoint] = []
-    loaded: dict[str, Loaded] = {}
+    loaded: dict[str, Loaded] = read if read is not None else {}
     for day in days:
         moment = on_or_before(root, day, zone) if latest is not None else None
         if moment is None:
