@@ -11,7 +11,6 @@ to it, and the publish workflow keeps the folder as an artifact.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,9 +57,11 @@ def downloads(
     as_of: date,
     history: History,
     contacts: bool,
-    redact: Callable[[str], str] = str,
 ) -> dict[str, Download]:
-    """Every customer's bundle, by customer id, in register order (``redact``: the site's, for file names)."""
+    """Every customer's bundle, by customer id, in register order.
+
+    A file's name is made from the customer's id with contact details withheld, as a page's path is.
+    """
     snapshot = published(root, loaded, history)
     found: dict[str, Download] = {}
     taken: set[str] = set()
@@ -71,7 +72,7 @@ def downloads(
                 continue
             bundle = build(snapshot, as_of, findings, Scope((customer.id,)), contacts, shared=shared)
             data = zip_bytes(bundle)
-            found[customer.id] = Download(customer.id, file_name(redact(customer.id), taken), data, sha256(data))
+            found[customer.id] = Download(customer.id, file_name(shared.redact(customer.id), taken), data, sha256(data))
     finally:
         snapshot.close()
     return found
