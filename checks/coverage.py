@@ -2,7 +2,11 @@
 
 The one computation of "when was it last done, when is it next due" that the rules
 (REV001, REV004, SAT001), ``brm status`` and the auditor site all read, so a date the
-checks judge by is the date the status table and the site show. Pure functions of
+checks judge by is the date the status table and the site show. The other due dates
+are computed here once too: when representatives and requirements are due for
+re-confirmation (REP004, REQ003, the site, the calendar), whether a complaint is open
+and when its acknowledgement and resolution are due (CMP001, CMP002, the site, the
+calendar). Pure functions of
 (repository, policy, as-of date): no I/O, no ``date.today()``. :func:`coverage` sees
 the evidence as it stood at the as-of date (:meth:`Repository.as_of`): an action
 raised later is not open at it, one closed later still is.
@@ -11,10 +15,11 @@ raised later is not open at it, one closed later still is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from .dates import WORDS, Interval
-from .model import Action, Complaint, Customer, Repository, Requirements, Result, Review
+from .business_hours import CalendarError, add_business_hours, business_time_between, check_calendar
+from .dates import WORDS, Interval, in_words
+from .model import Action, Complaint, Customer, Repository, Representative, Requirements, Result, Review
 from .policy import Policy
 
 #: A due date this close (or closer) is "due soon" in the status table and on the site.
@@ -47,10 +52,25 @@ class Cadence:
     evidence: str | None  # path of the document that is the last evidence
     due: date | None
     start: date | None = None  # counted from when there is no evidence yet
+    #: The date the last evidence set for the next one (a review's `next_review`), if it set one.
+    set_for: date | None = None
 
     @property
     def planned(self) -> bool:
         return self.interval is not None
+
+    @property
+    def next(self) -> date | None:
+        """The next due date people act on: the date the last review set, unless the cadence ends sooner.
+
+        ``due`` is what the cadence rules judge by (REV001, REV004); a review that sets
+        its successor's date earlier makes that date the one to keep (REV003 warns once
+        it has passed), and the review history, the status table and the calendar all
+        show this one date.
+        """
+        if self.set_for is not None and (self.due is None or self.set_for <= self.due):
+            return self.set_for
+        return self.due
 
     @property
     def never(self) -> bool:
@@ -121,18 +141,116 @@ class Coverage:
         return next((c for c in self.customers if c.customer.id == customer_id), None)
 
 
-def cadence(interval: Interval | None, last: date | None, evidence: str | None, start: date | None = None) -> Cadence:
+def cadence(
+    interval: Interval | None,
+    last: date | None,
+    evidence: str | None,
+    start: date | None = None,
+    set_for: date | None = None,
+) -> Cadence:
     """Next due = last (else start) + interval (calendar arithmetic: 31 January + P1M = 28 February)."""
     since = last if last is not None else start
     due = interval.after(since) if interval is not None and since is not None else None
-    return Cadence(interval, last, evidence, due, None if last is not None else start)
+    return Cadence(interval, last, evidence, due, None if last is not None else start, set_for)
+
+
+def requirements_due(requirements: Requirements, policy: Policy) -> date | None:
+    """When agreed requirements are due for re-confirmation (REQ003): `confirm_by`, else
+    `effective` plus the policy's `requirements_confirmation`; None with neither date."""
+    if requirements.confirm_by is not None:
+        return requirements.confirm_by
+    if requirements.effective is not None:
+        return policy.requirements_confirmation.after(requirements.effective)
+    return None
+
+
+def confirmation_basis(representative: Representative) -> date | None:
+    """The date a representative entry was last confirmed: `confirmed`, else (never confirmed) `since`."""
+    return representative.confirmed if representative.confirmed is not None else representative.since
+
+
+def representative_due(representative: Representative, policy: Policy) -> date | None:
+    """When a representative entry is due for re-confirmation (REP004): its basis plus `representative_confirmation`."""
+    basis = confirmation_basis(representative)
+    return policy.representative_confirmation.after(basis) if basis is not None else None
+
+
+def complaint_open(complaint: Complaint) -> bool:
+    """Not closed and not resolved: the complaint still needs handling."""
+    return complaint.stage != "closed" and complaint.resolved is None
+
+
+def received_on(complaint: Complaint, policy: Policy) -> date | None:
+    """The day a complaint was received, in the procedure's time zone (its own offset if that zone is unknown)."""
+    received = complaint.received
+    if received is None:
+        return None
+    zone = policy.zone
+    if zone is not None:
+        try:
+            return received.astimezone(zone).date()
+        except (OverflowError, ValueError):
+            pass
+    return received.date()
+
+
+def resolution_due(complaint: Complaint, policy: Policy) -> date | None:
+    """The day a complaint is to be resolved by (CMP002): received day plus the `resolution_target`."""
+    day = received_on(complaint, policy)
+    target = policy.resolution_target
+    return target.after(day) if day is not None and target is not None else None
+
+
+def acknowledgement_due(complaint: Complaint, policy: Policy) -> datetime | None:
+    """The instant a complaint was to be acknowledged by (CMP001): received plus the `acknowledgement`
+    target in business hours, in the procedure's time zone; None without a target or a usable calendar."""
+    target = policy.acknowledgement
+    if complaint.received is None or target is None:
+        return None
+    try:
+        check_calendar(policy.business_hours)
+        return add_business_hours(complaint.received, timedelta(hours=target.hours()), policy.business_hours)
+    except (CalendarError, ValueError, OverflowError):
+        return None
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """A complaint against the complaint procedure's targets, as CMP001 and CMP002 judge it."""
+
+    acknowledgement_due: datetime | None
+    #: Business time from receipt to acknowledgement (None: not acknowledged, or no calendar).
+    acknowledged_after: timedelta | None
+    acknowledged_in_time: bool | None
+    resolution_due: date | None
+    resolved_in_time: bool | None
+
+
+def timeliness(complaint: Complaint, policy: Policy) -> Timeliness:
+    deadline = acknowledgement_due(complaint, policy)
+    taken = None
+    if deadline is not None and complaint.received is not None and complaint.acknowledged is not None:
+        taken = business_time_between(complaint.received, complaint.acknowledged, policy.business_hours)
+    target = policy.acknowledgement
+    in_time = taken <= timedelta(hours=target.hours()) if taken is not None and target is not None else None
+    due = resolution_due(complaint, policy)
+    resolved = complaint.resolved
+    return Timeliness(
+        acknowledgement_due=deadline,
+        acknowledged_after=taken,
+        acknowledged_in_time=in_time,
+        resolution_due=due,
+        resolved_in_time=(resolved <= due) if resolved is not None and due is not None else None,
+    )
 
 
 def every(interval: Interval, noun: str) -> str:
-    """`monthly reviews` for P1M, `quarterly surveys` for P3M ...; otherwise `reviews every P2M`."""
-    words = {iso: word for word, iso in WORDS.items()}
-    word = interval.text if interval.text in WORDS else words.get(interval.text)
-    return f"{word} {noun}" if word else f"{noun} every {interval.text}"
+    """`monthly reviews` for P1M, `quarterly surveys`, `annual process reviews`; otherwise `reviews every 2 months`."""
+    word = {iso: word for word, iso in WORDS.items()}.get(interval.text)  # P3M is quarterly
+    words = in_words(Interval(word, interval.delta) if word else interval, every=True)
+    if words.startswith("every "):
+        return f"{noun} {words}"
+    return f"{'annual' if words == 'annually' else words} {noun}"
 
 
 def iso(interval: Interval) -> str:
@@ -222,7 +340,7 @@ class _Index:
                     self.open_actions.setdefault(customer_id, []).append(action)
         self.open_complaints: dict[str, list[Complaint]] = {}
         for complaint in repository.complaints:
-            if complaint.customer is not None and complaint.stage != "closed" and complaint.resolved is None:
+            if complaint.customer is not None and complaint_open(complaint):
                 self.open_complaints.setdefault(complaint.customer, []).append(complaint)
 
     def results(self, customer: Customer) -> list[Result]:
@@ -251,6 +369,7 @@ def customer_coverage(
             last_review.date if last_review else None,
             last_review.source.path if last_review else None,
             customer.onboarded,
+            last_review.next_review if last_review else None,
         ),
         last_review=last_review,
         survey=cadence(
@@ -279,6 +398,7 @@ def coverage(repository: Repository, policy: Policy, as_of: date) -> Coverage:
             policy.process_review_interval,
             last_process_review.date if last_process_review else None,
             last_process_review.source.path if last_process_review else None,
+            set_for=last_process_review.next_review if last_process_review else None,
         ),
         last_process_review=last_process_review,
     )

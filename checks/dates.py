@@ -181,3 +181,36 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("UTC")
+
+
+_UNITS = (("years", "year"), ("months", "month"), ("weeks", "week"), ("days", "day"), ("hours", "hour"),
+          ("minutes", "minute"), ("seconds", "second"))  # fmt: skip
+#: A cadence of one unit, as people say it.
+_EVERY_ONE = {"years": "annually", "months": "monthly", "weeks": "weekly", "days": "daily", "hours": "hourly"}
+#: The words of FORMAT.md, as a cadence is said.
+_EVERY_WORD = {"monthly": "monthly", "quarterly": "quarterly", "semiannual": "every 6 months", "annual": "annually"}
+
+
+def in_words(interval: Interval, *, every: bool = False, business: bool = False) -> str:
+    """A duration as people read it, never ``P1M`` or ``PT4H``: the one place that says one.
+
+    ``3 months``, ``14 days``, ``1 year and 6 months``; with ``every``, a cadence:
+    ``monthly``, ``quarterly``, ``every 3 months``; with ``business``, business time,
+    in which a day is 24 hours (the schema's ``business_time``): ``4 business hours``.
+    """
+    text = interval.text
+    if every and text in _EVERY_WORD:
+        return _EVERY_WORD[text]
+    match = _PARTS.match(WORDS.get(text, text))
+    parts = {k: int(v) for k, v in match.groupdict().items() if v and int(v)} if match else {}
+    if business and "days" in parts:
+        parts["hours"] = parts.get("hours", 0) + 24 * parts.pop("days")
+    if every and len(parts) == 1 and next(iter(parts.values())) == 1 and not business:
+        return _EVERY_ONE.get(next(iter(parts)), f"every {next(iter(parts))[:-1]}")
+    said = [f"{n} {plural if n != 1 else one}" for plural, one in _UNITS if (n := parts.get(plural, 0))]
+    if not said:
+        said = ["0 days"]
+    if business:  # "4 business hours", "1 business hour and 30 minutes"
+        said[0] = said[0].replace(" ", " business ", 1)
+    length = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return f"every {length}" if every else length

@@ -217,7 +217,8 @@ def test_standing(repo, name, as_of, standing) -> None:
         ("P1M", "monthly reviews"),
         ("quarterly", "quarterly reviews"),
         ("P1Y", "annual reviews"),
-        ("P2M", "reviews every P2M"),
+        ("P2M", "reviews every 2 months"),
+        ("P6M", "reviews every 6 months"),
     ],
 )
 def test_every(interval: str, phrase: str) -> None:

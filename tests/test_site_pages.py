@@ -116,7 +116,9 @@ def test_dashboard_matrix_is_the_coverage_computation(repo) -> None:
     expected = coverage(repository, Policy.from_repository(repository), AS_OF).customer("retailco")
     assert expected is not None and expected.review.due is not None and expected.survey.due is not None
     row = next(line for line in site(root).pages()["index.md"].splitlines() if line.startswith("| [RetailCo]"))
-    assert f"due {expected.review.due}" in row and f"due {expected.survey.due}" in row
+    # The next review is the date the last review set (2026-12-08), before the monthly cadence's 2026-12-10.
+    assert expected.review.next == date(2026, 12, 8) and expected.review.due == date(2026, 12, 10)
+    assert f"due {expected.review.next}" in row and f"due {expected.survey.due}" in row
     assert "✔ on time" in row
 
 
@@ -354,9 +356,10 @@ def test_evidence_renders_as_github_shows_it_in_the_pull_request() -> None:
         "```\n<b>kept as code</b>\n```\n",
         REVIEW,
     )
-    # Task-list boxes stay as written (the state is evidence), not as form controls.
-    assert "<li>[ ] ACT-0042 Open item</li>" in rendered and "<li>[x] ACT-0041 Done item</li>" in rendered
-    assert "<input" not in rendered
+    # Task-list boxes show their state (the state is evidence), as boxes nobody can tick on the site.
+    assert '<li><input type="checkbox" disabled="" aria-label="not done"> ACT-0042 Open item</li>' in rendered
+    assert '<li><input type="checkbox" checked="" disabled="" aria-label="done"> ACT-0041 Done item</li>' in rendered
+    assert rendered.count("<input") == 2
     assert '<th align="left">KPI</th>' in rendered and '<td align="center">yes</td>' in rendered
     assert "<del>withdrawn</del>" in rendered
     assert '<a href="https://status.provider.example/" rel="noopener noreferrer nofollow">' in rendered

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from ..business_hours import (
     CalendarError,
-    add_business_hours,
     business_time_between,
     check_calendar,
     describe,
     describe_duration,
 )
+from ..coverage import acknowledgement_due, received_on, resolution_due
 from ..model import Complaint, Record
 from ..policy import COMPLAINT_PROCEDURE
 from . import Breach, Context, rule
@@ -95,9 +94,8 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
     for complaint in complaints:
         assert complaint.received is not None
         received = complaint.received
-        try:
-            deadline = add_business_hours(received, allowance, hours)
-        except ValueError:
+        deadline = acknowledgement_due(complaint, context.policy)
+        if deadline is None:
             continue
         when = f"received {describe(received.astimezone(deadline.tzinfo))}"
         if complaint.acknowledged is not None:
@@ -124,14 +122,6 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
                 f"{'' if days == 1 else 's'} ago as of {context.as_of}: acknowledge it now and record "
                 "the instant under acknowledged",
             )
-
-
-def _received_on(complaint: Complaint, received: datetime, context: Context) -> date:
-    """The day it was received, in the procedure's time zone (its own offset if that zone is unknown)."""
-    try:
-        return received.astimezone(ZoneInfo(context.policy.business_hours.timezone)).date()
-    except (ValueError, LookupError):
-        return received.date()
 
 
 def _is_resolved(complaint: Complaint) -> bool:
@@ -177,14 +167,13 @@ def unescalated_complaint(context: Context) -> Iterator[Breach]:
         escalations = complaint.raw.get("escalations")
         if complaint.escalations or (isinstance(escalations, list) and escalations):
             continue
-        received_on = _received_on(complaint, received, context)
-        due = target.after(received_on)
-        if context.as_of <= due:
+        received_day, due = received_on(complaint, context.policy), resolution_due(complaint, context.policy)
+        if received_day is None or due is None or context.as_of <= due:
             continue
         yield Breach(
             complaint.at("escalations"),
             subject_of(complaint),
-            f"{_label(context, complaint)}, received {received_on}, is unresolved past its {target} "
+            f"{_label(context, complaint)}, received {received_day}, is unresolved past its {target} "
             f"resolution target ({due}; +{context.policy.grace} grace) and was not escalated: "
             f"escalate it along the escalation path in {_procedure_path(context)}{first} and record it "
             "under escalations, or record its resolution date under resolved",

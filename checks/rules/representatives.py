@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..coverage import representative_due
 from ..model import Representative
 from . import Breach, Context, rule
 from .reading import subject_of
@@ -287,8 +288,8 @@ def unconfirmed(context: Context) -> Iterator[Breach]:
                 continue
             else:
                 continue  # an unreadable date: BRM002
-            due = interval.after(basis)
-            if context.as_of <= due:
+            due = representative_due(representative, context.policy)
+            if due is None or context.as_of <= due:
                 continue
             yield Breach(
                 representative.at(field),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..coverage import requirements_due
 from ..findings import Location
 from ..model import Approval, Customer, Requirements
 from . import Breach, Context, rule
@@ -280,14 +281,14 @@ def requirements_unconfirmed(context: Context) -> Iterator[Breach]:
         names = (customer.label if customer else requirements.customer, requirements.service)
         label = " / ".join(n for n in names if n) or subject_of(requirements)
         version = f" v{requirements.version}" if requirements.version else ""
-        if requirements.confirm_by is not None:
-            due, location = requirements.confirm_by, requirements.at("confirm_by")
-            why = "were to be re-confirmed by"
-        elif requirements.effective is not None:
-            due, location = interval.after(requirements.effective), requirements.at("effective")
-            why = f"are effective since {requirements.effective}; re-confirmation (every {interval}) was due by"
-        else:
+        due = requirements_due(requirements, context.policy)
+        if due is None:
             continue  # neither date: BRM002 reports the missing `effective`
+        if requirements.confirm_by is not None:
+            location, why = requirements.at("confirm_by"), "were to be re-confirmed by"
+        else:
+            location = requirements.at("effective")
+            why = f"are effective since {requirements.effective}; re-confirmation (every {interval}) was due by"
         if context.as_of <= due:
             continue
         yield Breach(

@@ -1,8 +1,8 @@
 """The calendar of what is due: reviews, surveys, confirmations, action due dates.
 
-Every date here comes from the same computation the checks judge by (``coverage``
-for review and survey cadences, the policy's confirmation intervals as REP004 and
-REQ003 read them). ``ics()`` writes them as an RFC 5545 calendar people can
+Every date here comes from the computation the checks judge by (:mod:`checks.coverage`:
+review and survey cadences, confirmations as REP004 and REQ003 read them, complaint
+deadlines as CMP001 and CMP002 read them). ``ics()`` writes them as an RFC 5545 calendar people can
 subscribe to; event UIDs are stable, so a calendar client moves an event when its
 date changes instead of adding another.
 """
@@ -16,7 +16,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
-from ..coverage import Coverage
+from ..coverage import (
+    Cadence,
+    Coverage,
+    acknowledgement_due,
+    complaint_open,
+    representative_due,
+    requirements_due,
+    resolution_due,
+)
 from ..model import Repository
 from ..policy import Policy
 
@@ -25,11 +33,12 @@ from ..policy import Policy
 _MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a"})
 
 REVIEW = "Performance review"
-PLANNED = "Planned review"
 SURVEY = "Satisfaction survey"
 REPRESENTATIVE = "Representative confirmation"
 REQUIREMENTS = "Requirements confirmation"
 ACTION = "Action due"
+ACKNOWLEDGEMENT = "Complaint acknowledgement"
+RESOLUTION = "Complaint resolution"
 PROCESS = "Process review"
 PROCEDURE = "Procedure review"
 
@@ -53,44 +62,38 @@ class Event:
         return f"{digest}@brm-evidence"
 
 
+def _cadence(kind: str, cadence: Cadence, name: str, subject: str, customer: str | None, as_of: date) -> Event | None:
+    """The next review or survey: one event, on the date people act on (:attr:`Cadence.next`)."""
+    if not cadence.planned:
+        return None
+    when = cadence.next
+    if when is not None:
+        set_at = f" (as set at the review of {cadence.last})" if when == cadence.set_for else ""
+        return Event(when, kind, f"{kind} due: {name}{set_at}", subject, customer, cadence.evidence)
+    if cadence.never:
+        return Event(as_of, kind, f"{kind} due: {name} (none on record)", subject, customer, never=True)
+    return None
+
+
 def events(repository: Repository, policy: Policy, coverage: Coverage) -> list[Event]:
-    """Everything next due, one event per activity, in date order."""
+    """Everything next due, one event per activity, in date order (the dates of :mod:`checks.coverage`)."""
     as_of = coverage.as_of
     found: list[Event] = []
     for row in coverage.customers:
         customer = row.customer
         name = customer.label
         for kind, cadence in ((REVIEW, row.review), (SURVEY, row.survey)):
-            if not cadence.planned:
-                continue
-            if cadence.due is not None:
-                found.append(Event(cadence.due, kind, f"{kind} due: {name}", f"{customer.id}", customer.id))
-            elif cadence.never:
-                found.append(
-                    Event(
-                        as_of, kind, f"{kind} due: {name} (none on record)", f"{customer.id}", customer.id, never=True
-                    )
-                )
-        if row.last_review is not None and row.last_review.next_review is not None:
-            planned = row.last_review.next_review
-            found.append(
-                Event(
-                    planned,
-                    PLANNED,
-                    f"{PLANNED}: {name} (set at the review of {row.last_review.date})",
-                    f"{customer.id}",
-                    customer.id,
-                    row.last_review.source.path,
-                )
-            )
+            event = _cadence(kind, cadence, name, f"{customer.id}", customer.id, as_of)
+            if event is not None:
+                found.append(event)
         for representative in customer.representatives:
-            basis = representative.confirmed or representative.since
-            if basis is None:
+            due = representative_due(representative, policy)
+            if due is None:
                 continue
             who = representative.name or representative.id or "?"
             found.append(
                 Event(
-                    policy.representative_confirmation.after(basis),
+                    due,
                     REPRESENTATIVE,
                     f"{REPRESENTATIVE} due: {who} ({name})",
                     f"{customer.id}/{representative.id}",
@@ -99,11 +102,8 @@ def events(repository: Repository, policy: Policy, coverage: Coverage) -> list[E
                 )
             )
     for requirements in repository.requirements:
-        if requirements.confirm_by is not None:
-            due = requirements.confirm_by
-        elif requirements.effective is not None:
-            due = policy.requirements_confirmation.after(requirements.effective)
-        else:
+        due = requirements_due(requirements, policy)
+        if due is None:
             continue
         label = " / ".join(p for p in (requirements.customer, requirements.service) if p)
         version = f" v{requirements.version}" if requirements.version else ""
@@ -129,19 +129,28 @@ def events(repository: Repository, policy: Policy, coverage: Coverage) -> list[E
                     action.source.path,
                 )
             )
-    process = coverage.process_review
-    if process.due is not None or process.never:
-        found.append(
-            Event(
-                process.due or as_of,
-                PROCESS,
-                f"{PROCESS} of business relationship management due" + (" (none on record)" if process.never else ""),
-                "process-review",
-                None,
-                process.evidence,
-                never=process.never,
+    for complaint in repository.complaints:
+        if not complaint_open(complaint):
+            continue
+        ident = complaint.id or complaint.source.path
+        about = f"{complaint.id or 'complaint'} ({complaint.customer})" if complaint.customer else ident
+        if complaint.acknowledged is None:
+            deadline = acknowledgement_due(complaint, policy)
+            if deadline is not None:
+                found.append(
+                    Event(deadline.date(), ACKNOWLEDGEMENT, f"{ACKNOWLEDGEMENT} due: {about}", ident,
+                          complaint.customer, complaint.source.path)
+                )  # fmt: skip
+        due = resolution_due(complaint, policy)
+        if due is not None:
+            found.append(
+                Event(due, RESOLUTION, f"{RESOLUTION} due: {about}", ident, complaint.customer, complaint.source.path)
             )
-        )
+    process = _cadence(
+        PROCESS, coverage.process_review, "business relationship management", "process-review", None, as_of
+    )
+    if process is not None:
+        found.append(process)
     for procedure in repository.procedures:
         if procedure.next_review is not None:
             found.append(

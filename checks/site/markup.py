@@ -28,6 +28,26 @@ def text(value: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
 
 
+def titled(value: object) -> str:
+    """Our own text with `code` in backticks (a rule's title): the code as code, the rest as :func:`text`."""
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: all of it is text
+        return text(value)
+    return "".join(code(part) if index % 2 else _spaced(part) for index, part in enumerate(parts))
+
+
+def _spaced(part: str) -> str:
+    """:func:`text`, keeping a space at either end (it stands beside a code span)."""
+    lead = " " if part[:1].isspace() else ""
+    trail = " " if part[-1:].isspace() and part.strip() else ""
+    return f"{lead}{text(part)}{trail}"
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 warning``, ``2 warnings``; ``nouns`` where the plural is not ``noun + s``."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 def code(value: object) -> str:
     """A code span (paths, ids): literal, whatever it contains."""
     flat = _SPACE.sub(" ", str(value)).strip().replace("|", "\u00a6")

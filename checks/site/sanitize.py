@@ -2,7 +2,7 @@
 
 Minutes and survey results arrive by pull request: their Markdown is untrusted. It is
 rendered by cmark-gfm, the engine GitHub renders the file with in the pull request
-(tables, strikethrough, autolinks; task-list boxes stay as written, `[ ]` and `[x]`),
+(tables, strikethrough, autolinks, task lists as boxes ticked or not, which cannot be changed),
 some thirty times faster than python-markdown, and then always passed through nh3
 (ammonia), whatever BRM005 said and whether or not it was waived: no script, no event handler, no
 iframe or object, no ``javascript:``/``data:`` link, and no image (an image would
@@ -26,15 +26,19 @@ TAGS = frozenset(
         "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
         "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "ol", "p", "pre", "q",
         "s", "samp", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
-        "th", "thead", "tr", "u", "ul", "var",
+        "th", "thead", "tr", "u", "ul", "var", "input",
     }
 )  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align", "colspan", "rowspan"},
-              "td": {"align", "colspan", "rowspan"}, "ol": {"start"}}  # fmt: skip
+              "td": {"align", "colspan", "rowspan"}, "ol": {"start"}, "input": {"checked"}}  # fmt: skip
+#: Every input left is a task list's box: a checkbox nobody can tick (whatever the evidence wrote).
+FORCED = {"input": {"type": "checkbox", "disabled": ""}}
+#: A cleaned input (nh3 leaves it no attribute but these three), written again with an accessible name.
+_INPUT = re.compile(r'<input(?: (?:type="checkbox"|disabled=""|checked=""))*>')
 #: Tags removed with everything inside them (the rest only lose the tag).
 DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"})
 
-_EXTENSIONS = ["table", "strikethrough", "autolink"]
+_EXTENSIONS = ["table", "strikethrough", "autolink", "tasklist"]
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -96,6 +100,13 @@ def withhold_emails(text: str) -> str:
         kept = bound = domain.end()
     pieces.append(text[kept:])
     return "".join(pieces)
+
+
+def _box(match: re.Match[str]) -> str:
+    """A task list's box, ticked or not, named for screen readers."""
+    if 'checked=""' in match.group():
+        return '<input type="checkbox" checked="" disabled="" aria-label="done">'
+    return '<input type="checkbox" disabled="" aria-label="not done">'
 
 
 class Redactor:
@@ -189,6 +200,7 @@ class EvidenceRenderer:
             clean_content_tags=set(DROP_WITH_CONTENT),
             attributes={k: set(v) for k, v in ATTRIBUTES.items()},
             attribute_filter=self._attribute,
+            set_tag_attribute_values={tag: dict(values) for tag, values in FORCED.items()},
             url_schemes=schemes,
             link_rel="noopener noreferrer nofollow",
             strip_comments=True,
@@ -201,7 +213,8 @@ class EvidenceRenderer:
         if self.heading_shift:
             html = _HEADING.sub(self._shift, html)
         self._document = path
-        return self._cleaner.clean(html).strip()
+        cleaned = self._cleaner.clean(html).strip()
+        return _INPUT.sub(_box, cleaned) if "<input" in cleaned else cleaned
 
     def _shift(self, match: re.Match[str]) -> str:
         return f"<{match.group(1)}h{min(6, int(match.group(2)) + self.heading_shift)}"

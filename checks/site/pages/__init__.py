@@ -45,6 +45,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import (
+    bundles,
     calendar,
     clause_map,
     customers,
@@ -54,6 +55,7 @@ from . import (
     minutes,
     procedures,
     registers,
+    report,
     rules,
     surveys,
 )
@@ -73,6 +75,8 @@ FAMILIES: tuple[Family, ...] = (
     clause_map.FAMILY,
     calendar.FAMILY,
     heatmap.FAMILY,
+    report.FAMILY,
+    bundles.FAMILY,
 )
 
 __all__ = ["FAMILIES", "Evidence", "Family", "Page", "Site", "navigation", "render"]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import calendar
-from ..markup import anchor, code, link, table, text
+from ..markup import code, link, table, text
 from .registry import Family, Page
 from .site import DASH
 
@@ -24,10 +24,12 @@ FAMILY = Family("Calendar", pages)
 def event_link(site: Site, event: calendar.Event, here: str) -> str:
     if event.kind == calendar.ACTION:
         return site.action_link(here, event.subject) if event.subject in site.actions else code(event.subject)
+    if event.kind in (calendar.ACKNOWLEDGEMENT, calendar.RESOLUTION):
+        return site.complaint_link(here, event.subject)
     if event.customer and event.customer in site.customer_page and event.kind != calendar.REQUIREMENTS:
         return site.customer_link(here, event.customer)
     if event.kind == calendar.REQUIREMENTS:
-        return site.link(here, "registers/requirements.md", code(event.subject), anchor(event.subject))
+        return site.link(here, "registers/requirements.md", code(event.subject), site.anchor_of(event.subject))
     return site.evidence_link(here, event.path) if event.path else DASH
 
 
@@ -40,9 +42,10 @@ def calendar_page(site: Site, here: str) -> str:
 
     return "\n".join(
         ["# Calendar", "",
-         f"What is due, as of {site.as_of}: performance reviews and satisfaction surveys (next due by each "
-         "customer's cadence, and the next review set at the last one), representative and requirements "
-         "confirmations, open actions' due dates, the process review and procedure reviews.", "",
+         f"What is due, as of {site.as_of}: performance reviews and satisfaction surveys (by each customer's "
+         "cadence, or the date the last review set if that comes first), representative and requirements "
+         "confirmations, open actions' due dates, open complaints' acknowledgement and resolution dates, "
+         "the process review and procedure reviews. The dates are those the checks judge by.", "",
          f"Subscribe to {link('calendar.ics', 'calendar.ics')} in your calendar application "
          "(RFC 5545; it is rebuilt with the site).", "",
          f"## Overdue ({len(overdue)})", "",

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ...findings import Severity
-from ..markup import anchor, code, mark, table, text
+from ..markup import anchor, code, table, text, titled
+from .dashboard import findings_mark
 from .registry import Family, Page
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def clause_map_page(site: Site, here: str) -> str:
             ["Requirement", f"2018 ({text(clause_map.clause)})", f"2011 ({text(clause_map.edition_2011)})",
              "Rules", "Findings", "Evidence"],
             [
-                [site.link(here, "clause-map.md", text(r.id), anchor(r.id)), text(clause_map.clause),
+                [site.link(here, "clause-map.md", text(r.title), anchor(r.id)), text(clause_map.clause),
                  text(r.clause_2011),
                  ", ".join(site.link(here, f"rules/{c}.md", c) for c in r.rules if c in site.rules),
                  rules_standing(site, r.rules),
@@ -46,15 +47,17 @@ def clause_map_page(site: Site, here: str) -> str:
     ]  # fmt: skip
     for requirement in clause_map.requirements:
         lines += [
-            f"## {text(requirement.id)} {{#{anchor(requirement.id)}}}",
+            f"## {text(requirement.title)} {{#{anchor(requirement.id)}}}",
             "",
             text(requirement.requirement),
             "",
             f"- **ISO/IEC 20000-1:2018:** {text(clause_map.clause)} (some guidance: 8.3.1); "
             f"**ISO/IEC 20000-1:2011:** {text(requirement.clause_2011)}",
-            "- **Rules:** "
-            + ", ".join(
-                f"{site.link(here, f'rules/{c}.md', c)} ({text(site.rules[c].title)})" if c in site.rules else code(c)
+            "- **Rules:**",
+            *(
+                f"    - {site.link(here, f'rules/{c}.md', c)}: {titled(site.rules[c].title)}"
+                if c in site.rules
+                else f"    - {code(c)}"
                 for c in requirement.rules
             ),
             f"- **Findings today:** {rules_standing(site, requirement.rules)}",
@@ -65,10 +68,6 @@ def clause_map_page(site: Site, here: str) -> str:
 
 
 def rules_standing(site: Site, codes: Iterable[str]) -> str:
-    found = [f for c in codes for f in site.findings_by_rule.get(c, []) if f.severity is not Severity.WAIVED]
-    errors = sum(1 for f in found if f.severity is Severity.ERROR)
-    if errors:
-        return mark("error", f"{errors} errors, {len(found) - errors} warnings")
-    if found:
-        return mark("warning", f"{len(found)} warnings")
-    return mark("ok", "none")
+    return findings_mark(
+        [f for c in codes for f in site.findings_by_rule.get(c, []) if f.severity is not Severity.WAIVED]
+    )

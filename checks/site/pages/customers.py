@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ...coverage import CustomerCoverage
+from ...coverage import CustomerCoverage, representative_due, requirements_due
 from ...coverage import results_covering as covering_results
+from ...dates import in_words
 from ...findings import Severity
 from ...model import Customer, Requirements, Result
 from .. import charts
@@ -76,8 +77,6 @@ def customer_page(site: Site, customer: Customer, here: str) -> str:
     customer_id = customer.id or ""
     row = site.coverage.customer(customer_id)
     assert row is not None
-    review_interval = row.review.interval
-    survey_interval = row.survey.interval
     lines = [
         # Our own front-matter (not evidence): Material ranks a customer's page first in search.
         "---",
@@ -90,9 +89,9 @@ def customer_page(site: Site, customer: Customer, here: str) -> str:
         f"- **Customer id:** {code(customer_id)}",
         f"- **Tier:** {site.say(customer.tier or DASH)}",
         f"- **Our counterpart:** {site.person(here, customer.counterpart)}",
-        f"- **Review interval:** {code(review_interval) if review_interval else 'not planned'}"
-        + (" (the customer's own)" if customer.review_interval else " (its tier's)"),
-        f"- **Survey interval:** {code(survey_interval) if survey_interval else 'not planned'} (its tier's)",
+        f"- **Performance reviews:** {site.every(row.review.interval)}"
+        + (" (the customer's own interval)" if customer.review_interval else " (its tier's interval)"),
+        f"- **Satisfaction surveys:** {site.every(row.survey.interval)} (its tier's interval)",
         "",
         "## Status",
         "",
@@ -184,9 +183,9 @@ def customer_status(site: Site, row: CustomerCoverage, here: str) -> str:
         ["Activity", "Last", "Next due", "Standing"],
         [
             ["Performance review", site.evidence_link(here, row.review.evidence, when(row.review.last)),
-             when(row.review.due), site.standing(row.review)],
+             site.next_due(row.review), site.standing(row.review)],
             ["Satisfaction survey", site.evidence_link(here, row.survey.evidence, when(row.survey.last)),
-             when(row.survey.due), site.standing(row.survey)],
+             site.next_due(row.survey), site.standing(row.survey)],
             ["Open actions", str(len(row.open_actions)), DASH,
              mark("overdue", f"{len(row.overdue_actions)} past due") if row.overdue_actions
              else mark("ok", "none past due")],
@@ -201,12 +200,10 @@ def representatives_table(site: Site, customer: Customer, here: str) -> str:
     if site.evidence.publish_contacts:
         headers += ["E-mail", "Phone"]
     rows = []
-    interval = site.policy.representative_confirmation
     used: set[str] = set()
     for representative in customer.representatives:
-        basis = representative.confirmed or representative.since
-        due = interval.after(basis) if basis else None
-        anchor_id = anchor(representative.id or "")
+        due = representative_due(representative, site.policy)
+        anchor_id = site.anchor_of(representative.id or "")
         name = site.say(representative.name or representative.id)
         if anchor_id not in used:
             used.add(anchor_id)
@@ -223,12 +220,11 @@ def representatives_table(site: Site, customer: Customer, here: str) -> str:
                 *site.contacts(representative),
             ]
         )
-    note = (
-        ""
-        if site.evidence.publish_contacts
-        else ("\n\n*Contact details are not published on this site (plugin option `publish_contacts`).*")
-    )
-    return table(headers, rows, empty="No named representative.") + note
+    every = in_words(site.policy.representative_confirmation, every=True)
+    note = f"\n\n*Each entry is confirmed with the customer {every} (the BRM policy's `representative_confirmation`)."
+    if not site.evidence.publish_contacts:
+        note += " Contact details are not published on this site (plugin option `publish_contacts`)."
+    return table(headers, rows, empty="No named representative.") + note + "*"
 
 
 def customer_requirements(site: Site, customer: Customer, row: CustomerCoverage, here: str) -> str:
@@ -255,18 +251,18 @@ def customer_requirements(site: Site, customer: Customer, row: CustomerCoverage,
 
 
 def requirements_card(site: Site, requirements: Requirements, here: str) -> str:
-    if requirements.confirm_by is not None:
-        due = requirements.confirm_by
-    elif requirements.effective is not None:
-        due = site.policy.requirements_confirmation.after(requirements.effective)
-    else:
-        due = None
+    due = requirements_due(requirements, site.policy)
+    basis = (
+        "its `confirm_by`"
+        if requirements.confirm_by is not None
+        else f"effective date plus {in_words(site.policy.requirements_confirmation)}"
+    )
     lines = [
         f"- **Version:** {site.say(requirements.version or DASH)}",
         f"- **Effective:** {when(requirements.effective)}",
         f"- **Document:** {site.reference(here, requirements.document)}",
         f"- **Approvals:** {approvals(site, requirements, here)}",
-        f"- **Re-confirm by:** {when(due)} {site.due_mark(due)}",
+        f"- **Re-confirm by:** {when(due)} ({basis}) {site.due_mark(due)}",
         f"- **Record:** {site.evidence_link(here, requirements.source.path)}",
     ]
     summary = requirements.raw.get("summary")
@@ -294,7 +290,7 @@ def review_history(site: Site, customer_id: str, here: str) -> str:
                 when(review.next_review),
             ]
         )
-    return table(["Date", "Type", "Period", "KPIs", "Decisions", "Actions", "Next review"], rows,
+    return table(["Date", "Type", "Period", "KPIs", "Decisions", "Actions", "Next review set"], rows,
                  empty="No performance review on record.")  # fmt: skip
 
 
@@ -313,7 +309,7 @@ def satisfaction(site: Site, customer: Customer, here: str) -> str:
         low, unit = (-100.0, "") if kind == "nps" else (0.0, "%")
         svg = charts.trend(
             points,
-            ident=f"trend-{anchor(kind)}",
+            ident=f"trend-{site.anchor_of(kind)}",
             title=f"{customer.label}: {kind.upper()} by period",
             low=low,
             high=100.0,

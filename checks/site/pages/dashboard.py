@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ...coverage import Cadence
-from ...findings import Severity
+from ...coverage import DUE_SOON, Cadence, complaint_open
+from ...findings import Finding, Severity
 from ...rules import FAMILIES
-from ..markup import anchor, code, external, mark, nowrap, table, text
+from ..markup import anchor, code, external, mark, nowrap, plural, table, text
 from .registry import Family, Page
 from .site import DASH, when
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def pages(site: Site) -> Iterator[Page]:
-    yield Page("index.md", "Dashboard", lambda here: dashboard(site, here), menu="Dashboard")
+    yield Page("index.md", "Dashboard", lambda here: dashboard(site, here), menu="Dashboard", wide=True)
 
 
 FAMILY = Family("Dashboard", pages)
@@ -31,7 +31,7 @@ def commit_line(site: Site) -> str:
     head = history.head
     url = f"{site.evidence.repo_url.rstrip('/')}/commit/{head.sha}" if site.evidence.repo_url else None
     sha = external(url, head.short) if url else code(head.short)
-    dirty = f", with uncommitted changes in {len(history.dirty)} file(s)" if history.dirty else ""
+    dirty = f", with uncommitted changes in {plural(len(history.dirty), 'file')}" if history.dirty else ""
     return f"{sha} ({head.date}, {site.say(head.author)}){dirty}"
 
 
@@ -42,8 +42,9 @@ def dashboard(site: Site, here: str) -> str:
         counts[finding.severity.value] += 1
     open_actions = [a for a in repo.actions if a.is_open]
     overdue_actions = [a for a in open_actions if a.due is not None and a.due < site.as_of]
-    open_complaints = [c for c in repo.complaints if c.stage != "closed" and c.resolved is None]
+    open_complaints = [c for c in repo.complaints if complaint_open(c)]
     reviews = [r for r in repo.reviews if r.is_performance_review]
+    later = [plural(n, kind.removesuffix("s"), kind) for kind, n in site.later.items() if n]
     process = site.coverage.process_review
     clause_map = site.evidence.clause_map
     lines = [
@@ -54,10 +55,17 @@ def dashboard(site: Site, here: str) -> str:
         "",
         f"- **As of:** {site.as_of}",
         f"- **Built from commit:** {commit_line(site)}",
-        f"- **Findings:** {mark('error' if counts['error'] else 'ok', str(counts['error']) + ' errors')}, "
-        f"{mark('warning' if counts['warning'] else 'ok', str(counts['warning']) + ' warnings')}, "
-        f"{mark('waived', str(counts['waived']) + ' waived')}"
-        f" ({site.link(here, 'findings.md', 'all findings')})",
+        f"- **Findings:** {mark('error' if counts['error'] else 'ok', plural(counts['error'], 'error'))}, "
+        f"{mark('warning' if counts['warning'] else 'ok', plural(counts['warning'], 'warning'))}, "
+        f"{mark('waived', str(counts['waived']) + ' waived')}: {site.link(here, 'findings.md', 'all findings')}",
+        *(
+            [
+                f"- **Dated after the as-of date:** {', '.join(later)}: not yet on record at {site.as_of}, so no page "
+                "shows them and no check judged them"
+            ]
+            if later
+            else []
+        ),
         "",
         "## Counts",
         "",
@@ -87,14 +95,14 @@ def dashboard(site: Site, here: str) -> str:
         "## Coverage",
         "",
         "Where every customer stands on its cadences: the same computation as `brm status` and the "
-        f"checks (a due date within 14 days is *due soon*). See also the {site.link(here, 'heatmap.md', 'heat map')} "
-        f"and the {site.link(here, 'calendar.md', 'calendar')}.",
+        f"checks (a due date within {plural(DUE_SOON.days, 'day')} is *due soon*). See also the "
+        f"{site.link(here, 'heatmap.md', 'heat map')} and the {site.link(here, 'calendar.md', 'calendar')}.",
         "",
         coverage_matrix(site, here),
         "",
-        f"**Process review** of business relationship management: last "
-        f"{site.evidence_link(here, process.evidence, when(process.last))}"
-        f", next due {when(process.due)} {site.standing(process)}",
+        f"**Process review** of business relationship management ({site.every(process.interval)}): last "
+        f"{site.evidence_link(here, process.evidence, when(process.last))}, "
+        f"next due {site.next_due(process)} {site.standing(process)}",
         "",
         "## Findings by rule family",
         "",
@@ -109,14 +117,6 @@ def coverage_matrix(site: Site, here: str) -> str:
     for row in site.coverage.customers:
         customer_id = row.customer.id or ""
         findings = [f for f in site.findings_by_customer.get(customer_id, []) if f.severity is not Severity.WAIVED]
-        errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-        finding_mark = (
-            mark("error", f"{errors} errors, {len(findings) - errors} warnings")
-            if errors
-            else mark("warning", f"{len(findings)} warnings")
-            if findings
-            else mark("ok", "none")
-        )
         agreed, total = row.services_agreed, len(row.requirements)
         rows.append(
             [
@@ -129,7 +129,7 @@ def coverage_matrix(site: Site, here: str) -> str:
                 f"{len(row.open_actions)} open"
                 + (f"<br>{mark('overdue', f'{len(row.overdue_actions)} past due')}" if row.overdue_actions else ""),
                 f"{len(row.open_complaints)} open",
-                finding_mark,
+                findings_mark(findings),
             ]
         )
     return table(
@@ -143,8 +143,19 @@ def coverage_matrix(site: Site, here: str) -> str:
 def cadence_cell(site: Site, here: str, cadence: Cadence) -> str:
     """Last evidence, next due date and standing, in one cell."""
     last = site.evidence_link(here, cadence.evidence, when(cadence.last)) if cadence.last else "none"
-    return (f"{site.standing(cadence)}<br>{nowrap('last ' + last)}<br>"
-            f"{nowrap('due ' + when(cadence.due))}")  # fmt: skip
+    due = when(cadence.next) if cadence.next is not None or not cadence.never else "now"
+    return f"{site.standing(cadence)}<br>{nowrap('last ' + last)}<br>{nowrap('due ' + due)}"
+
+
+def findings_mark(findings: list[Finding]) -> str:
+    """``✖ 2 errors, 1 warning``, ``⚠ 1 warning``, ``✔ none``: open findings (waived ones not counted)."""
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    if errors:
+        return mark("error", f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    if warnings:
+        return mark("warning", plural(warnings, "warning"))
+    return mark("ok", "none")
 
 
 def family_table(site: Site, here: str) -> str:

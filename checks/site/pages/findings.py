@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from ...findings import Finding
 from ...model import Representative
 from ...rules import FAMILIES
-from ..markup import anchor, code, table, text
+from ..markup import code, table, text
+from .registers import row_anchor
 from .registry import Family, Page
 from .site import DASH
 
@@ -31,12 +32,14 @@ def finding_evidence(site: Site, finding: Finding, here: str) -> str:
     representative = site.people.get(finding.subject)
     if isinstance(representative, Representative) and (representative.customer or "") in site.customer_page:
         # A representative's row is on its customer's page.
-        return site.link(here, site.customer_page[representative.customer or ""], where, anchor(finding.subject))
+        return site.link(
+            here, site.customer_page[representative.customer or ""], where, site.anchor_of(finding.subject)
+        )
     page = site.page_of_path.get(finding.path)
     if page is None:
         return where
-    if page.startswith("registers/"):
-        return site.link(here, page, where, anchor(finding.subject))
+    if page.startswith("registers/"):  # the record's row, else the file in the page's provenance
+        return site.link(here, page, where, row_anchor(site, page, finding.subject) or site.file_anchor(finding.path))
     return site.link(here, page, where)
 
 

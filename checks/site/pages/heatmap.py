@@ -22,7 +22,7 @@ HEATMAP_MONTHS = 12
 
 
 def pages(site: Site) -> Iterator[Page]:
-    yield Page("heatmap.md", "Heat map", lambda here: heatmap_page(site, here), menu="Heat map")
+    yield Page("heatmap.md", "Heat map", lambda here: heatmap_page(site, here), menu="Heat map", wide=True)
 
 
 FAMILY = Family("Heat map", pages)

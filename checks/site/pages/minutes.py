@@ -104,10 +104,11 @@ def minutes(site: Site, review: Review, here: str) -> str:
         f"**KPIs** ({len(met)} of {len(review.kpis)} met)",
         "",
         table(
-            ["KPI", "Target", "Actual", "Met"],
+            ["KPI", "Target", "Actual", "Met", "Actions"],
             [
                 [site.say(k.name or DASH), site.say(k.target or DASH), site.say(k.actual or DASH),
-                 mark("met") if k.met is True else mark("missed") if k.met is False else DASH]
+                 mark("met") if k.met is True else mark("missed") if k.met is False else DASH,
+                 ", ".join(site.action_link(here, a) for a in k.actions) or DASH]
                 for k in review.kpis
             ],
             empty="No KPIs recorded.",

@@ -30,6 +30,7 @@ class Page:
     record: object | None = None  # the record the page shows, if it shows one
     shows: tuple[str, ...] = ()  # evidence files it shows: a link to one of them leads here
     fixed: bool = True  # a fixed path is reserved; a path made from evidence is claimed (made unique)
+    wide: bool = False  # tables across the whole width: no table of contents beside them
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ...clauses import ClauseRequirement
 from ...rules import FAMILIES, Rule
-from ..markup import anchor, code, table, text
+from ..markup import anchor, code, table, text, titled
 from .findings import findings_table
 from .registry import Family, Page
 from .site import DASH
@@ -22,7 +22,8 @@ def pages(site: Site) -> Iterator[Page]:
     yield Page("rules/index.md", "Rules", lambda here: rules_index(site, here), menu="Rules")
     requirements = requirements_of_rule(site)
     for code_, declared in site.rules.items():
-        yield Page(f"rules/{code_}.md", f"{code_}: {declared.title}", partial(rule_page, site, declared, requirements))
+        plain = declared.title.replace("`", "")
+        yield Page(f"rules/{code_}.md", f"{code_}: {plain}", partial(rule_page, site, declared, requirements))
 
 
 FAMILY = Family("Rules", pages)
@@ -41,7 +42,7 @@ def rules_index(site: Site, here: str) -> str:
              "documentation in the code, as `brm rules CODE` prints it.", ""]  # fmt: skip
     for _module, (prefixes, title) in FAMILIES.items():
         rows = [
-            [site.link(here, f"rules/{c}.md", c), text(r.title), code(site.policy.severity.get(c, r.severity)),
+            [site.link(here, f"rules/{c}.md", c), titled(r.title), code(site.policy.severity.get(c, r.severity)),
              text(r.clause), str(len(site.findings_by_rule.get(c, [])))]
             for c, r in site.rules.items() if c[:3] in prefixes
         ]  # fmt: skip
@@ -53,18 +54,18 @@ def rules_index(site: Site, here: str) -> str:
 def rule_page(site: Site, declared: Rule, requirements: dict[str, list[ClauseRequirement]], here: str) -> str:
     severity = site.policy.severity.get(declared.code, declared.severity)
     severity_note = {
-        "cadence": "cadence: a warning once due, an error after the policy's grace",
-        "off": "off (turned off in the BRM procedure's policy)",
+        "cadence": f"cadence: a warning once due, an error after {site.grace()} (the BRM policy's `grace`)",
+        "off": "off: turned off in the BRM procedure's policy",
     }.get(severity, severity)
     mapped = requirements.get(declared.code, [])
     lines = [
-        f"# {declared.code}: {text(declared.title)}",
+        f"# {declared.code}: {titled(declared.title)}",
         "",
-        f"- **Default severity:** {code(declared.severity)}; **in force:** {text(severity_note)}",
+        f"- **Default severity:** {code(declared.severity)}; **in force:** {titled(severity_note)}",
         f"- **Clause:** ISO/IEC 20000-1:2018 {text(declared.clause)}",
         f"- **A finding names:** {text(declared.subject)}",
         "- **Clause map:** "
-        + (", ".join(site.link(here, "clause-map.md", text(r.id), anchor(r.id)) for r in mapped) or DASH),
+        + (", ".join(site.link(here, "clause-map.md", text(r.title), anchor(r.id)) for r in mapped) or DASH),
         "",
     ]
     what = declared.section("what")

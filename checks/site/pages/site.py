@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...boundary import resolve
 from ...clauses import ClauseMap, load_clause_map
-from ...coverage import DUE_SOON, DUE_SOON_STATUS, NOT_PLANNED, OVERDUE, Cadence, Coverage, coverage
+from ...coverage import DUE_SOON, NOT_PLANNED, OVERDUE, Cadence, Coverage, coverage
+from ...dates import Interval, in_words
 from ...findings import Finding, Severity
 from ...load import Loaded
 from ...model import (
@@ -42,11 +43,12 @@ from ...model import (
 from ...policy import Policy
 from ...rules import FAMILIES, Rule, load_rules
 from .. import calendar
-from ..markup import anchor, box, code, external, link, mark, relative, text
+from ..markup import anchor, box, code, external, link, mark, relative, target, text
 from ..provenance import History
 from ..sanitize import EvidenceRenderer, Redactor
 
 if TYPE_CHECKING:
+    from ...bundle.published import Download
     from .registry import Family
 
 DASH = "\u2014"
@@ -67,6 +69,8 @@ class Evidence:
     repo_url: str | None = None
     rules: dict[str, Rule] = field(default_factory=load_rules)
     clause_map: ClauseMap = field(default_factory=load_clause_map)
+    #: Each customer's evidence bundle, by customer id (built by the plugin; empty: no bundles).
+    downloads: dict[str, Download] = field(default_factory=dict)
 
 
 def when(value: date | None) -> str:
@@ -108,15 +112,46 @@ class Site:
         self.redact = Redactor(evidence.publish_contacts, phones)
         self.renderer = EvidenceRenderer(evidence.publish_contacts, self._repository_link)
         self._said: dict[str, str] = {}  # names and titles repeat on thousands of pages
-        self._links: dict[tuple[Any, ...], str] = {}  # a link from a folder to a record: the same on every page there
+        self._links: dict[tuple[Any, ...], str] = {}
+        self._anchors: dict[str, str] = {}  # a link from a folder to a record: the same on every page there
+        #: Records dated after the as-of date: they did not exist yet, so no page shows them.
+        self.later = {
+            "reviews": len(self.whole.reviews) - len(self.repository.reviews),
+            "satisfaction results": len(self.whole.results) - len(self.repository.results),
+            "actions": len(self.whole.actions) - len(self.repository.actions),
+            "complaints": len(self.whole.complaints) - len(self.repository.complaints),
+            "waivers": len(self.whole.waivers) - len(self.repository.waivers),
+        }
         self.families = tuple(families if families is not None else PAGE_FAMILIES)
         self.catalogue = Catalogue(self, self.families)
 
     # ----------------------------------------------------------------- the catalogue
 
     def pages(self) -> dict[str, str]:
-        """Every page of the site: path (relative to the docs folder) -> Markdown."""
-        return self.catalogue.write()
+        """Every page of the site: path (relative to the docs folder) -> Markdown.
+
+        A wide page (a register, the dashboard) gives its table of contents' room to its
+        tables; every page carries the stamp a printed page shows in its margin.
+        """
+        stamp = self.stamp()
+        written = {}
+        for path, markdown in self.catalogue.write().items():
+            if self.catalogue.pages[path].wide:
+                markdown = _front_matter(markdown, "hide:\n  - toc") + '\n\n<div class="brm-wide" hidden></div>'
+            written[path] = f"{markdown}\n\n{stamp}\n"
+        return written
+
+    def stamp(self) -> str:
+        """The as-of date and the commit, for the margin of every printed page (the stylesheet puts it there).
+
+        Only dates and a commit id go into it, never evidence text: it is written into a CSS string.
+        """
+        head = self.history.head
+        commit = f"commit {head.short} of {head.date}" if head is not None and self.history.missing is None else (
+            f"no git history ({self.history.missing or 'no commits'})"
+        )  # fmt: skip
+        said = _UNSTAMPABLE.sub("", f"Evidence as of {self.as_of}, built from {commit}")
+        return f'<style>:root {{ --brm-stamp: "{said}"; }}</style>'
 
     def navigation(self) -> list[Any]:
         """The menu, in MkDocs' ``nav`` form (titles as plain text: the plugin escapes them)."""
@@ -153,6 +188,17 @@ class Site:
         """The one link helper: from page ``here`` to ``page`` (at the anchor ``at``); ``label`` is Markdown."""
         return link(label, relative(here, f"{page}#{at}" if at else page))
 
+    def anchor_of(self, value: str) -> str:
+        """The anchor of a record on its page, made from its id or path with contact details withheld."""
+        found = self._anchors.get(value)
+        if found is None:
+            found = self._anchors[value] = anchor(self.redact(value))
+        return found
+
+    def file_anchor(self, path: str) -> str:
+        """The anchor of an evidence file in a page's provenance box."""
+        return f"file-{self.anchor_of(path)}"
+
     def _repository_link(self, path: str) -> str | None:
         return self.history.link(self.evidence.repo_url, path)
 
@@ -175,6 +221,8 @@ class Site:
         if person is None:
             return f"{code(person_id)} (not in the registers)"
         name = self.say(person.name or person.id)
+        if isinstance(person, Representative) and person.customer in self.customer_page and not with_role:
+            return self.link(here, self.customer_page[person.customer or ""], name, self.anchor_of(person_id))
         if isinstance(person, Representative) and person.customer in self.customer_page:
             customer = self.customers.get(person.customer or "")
             extra = [self.say(person.role)] if with_role and person.role else []
@@ -186,7 +234,7 @@ class Site:
                 )
             )
             return f"{name} ({', '.join(extra)})"
-        label = self.link(here, "registers/people.md", name, anchor(person_id))
+        label = self.link(here, "registers/people.md", name, self.anchor_of(person_id))
         if with_role and person.role:
             return f"{label} ({self.say(person.role)})"
         return label
@@ -215,7 +263,9 @@ class Site:
         service = self.services.get(service_id)
         if service is None:
             return f"{code(service_id)} (not in the catalogue)"
-        return self.link(here, "registers/services.md", self.say(service.name or service_id), anchor(service_id))
+        return self.link(
+            here, "registers/services.md", self.say(service.name or service_id), self.anchor_of(service_id)
+        )
 
     def action_link(self, here: str, action_id: str) -> str:
         return self._memo(self._action_link, here, action_id)
@@ -224,12 +274,12 @@ class Site:
         action = self.actions.get(action_id)
         if action is None:
             return f"{code(action_id)} (not in the tracker)"
-        return self.link(here, "registers/actions.md", text(action_id), anchor(action_id))
+        return self.link(here, "registers/actions.md", text(action_id), self.anchor_of(action_id))
 
     def complaint_link(self, here: str, complaint_id: str) -> str:
         if complaint_id not in self.complaints:
             return f"{code(complaint_id)} (not in the register)"
-        return self.link(here, "registers/complaints.md", text(complaint_id), anchor(complaint_id))
+        return self.link(here, "registers/complaints.md", text(complaint_id), self.anchor_of(complaint_id))
 
     def evidence_link(self, here: str, path: str | None, label: str | None = None) -> str:
         """A link to the page that shows an evidence file, or the path as code if none does."""
@@ -238,7 +288,7 @@ class Site:
         page = self.page_of_path.get(path)
         if page is None:
             return code(path)
-        at = anchor(path) if page == "registers/requirements.md" else None
+        at = self.anchor_of(path) if page == "registers/requirements.md" else None
         return self.link(here, page, label if label is not None else code(path), at)
 
     def reference(self, here: str, value: str | None) -> str:
@@ -276,14 +326,35 @@ class Site:
     # ----------------------------------------------------------------- marks
 
     def standing(self, cadence: Cadence) -> str:
+        """Where a cadence stands, judged at its next due date (:attr:`Cadence.next`)."""
         state = cadence.standing(self.as_of)
         if state == NOT_PLANNED:
             return mark("none", "not planned")
         if state == OVERDUE:
             return mark("overdue", "none on record" if cadence.never else "overdue")
-        if state == DUE_SOON_STATUS:
+        upcoming = cadence.next
+        if upcoming is not None and upcoming < self.as_of:  # the date the last review set has passed (REV003)
+            return mark("warning", "date set has passed")
+        if upcoming is not None and upcoming - self.as_of <= DUE_SOON:
             return mark("due", "due soon")
         return mark("ok", "on time")
+
+    def next_due(self, cadence: Cadence) -> str:
+        """The next due date, and where it comes from when the last review set it."""
+        if cadence.next is None:
+            return "none on record" if cadence.never else DASH
+        if cadence.set_for is not None and cadence.next == cadence.set_for and cadence.due != cadence.next:
+            by = f"; {in_words(cadence.interval, every=True)}, by {cadence.due}" if cadence.interval else ""
+            return f"{cadence.next} (set at the review of {cadence.last}{by})"
+        return str(cadence.next)
+
+    def grace(self) -> str:
+        """The policy's grace in words: ``14 days' grace``."""
+        length = in_words(self.policy.grace)
+        return f"{length}' grace" if length.endswith("s") else f"{length}'s grace"
+
+    def every(self, interval: Interval | None) -> str:
+        return in_words(interval, every=True) if interval is not None else "not planned"
 
     def due_mark(self, due: date | None, open_: bool = True) -> str:
         if due is None or not open_:
@@ -304,30 +375,10 @@ class Site:
     # ----------------------------------------------------------------- blocks every family uses
 
     def provenance(self, paths: Iterable[str]) -> str:
-        """The provenance box: each source file and the last commit that changed it."""
+        """The provenance box: each source file (an anchor a finding about the file links to) and its last commit."""
         unique = list(dict.fromkeys(p for p in paths if p))
-        lines = []
         history = self.history
-        for path in unique:
-            if history.missing is not None:
-                lines.append(f"- {code(path)}: no git history ({history.missing}).")
-                continue
-            if not history.is_committed(path):
-                # Whatever the history of its path says: a file can be deleted, then written again.
-                built = f" ({code(history.head.short)})" if history.head else ""
-                lines.append(f"- {code(path)}: **not committed**: the file is not in the commit this site was "
-                             f"built from{built}, so no commit vouches for what this page shows.")  # fmt: skip
-                continue
-            commit = history.last(path)
-            if commit is None:
-                lines.append(f"- {code(path)}: committed, but no commit that changed it is in this clone's history.")
-                continue
-            at = f"last changed in commit {code(commit.short)} on {commit.date} by {self.say(commit.author)}"
-            url = history.link(self.evidence.repo_url, path, commit)
-            view = f"; {external(url, 'view the file at this commit')}" if url else ""
-            dirty = "; it has uncommitted changes in this build" if path in history.dirty else ""
-            symbolic = "; a symbolic link: the commit is the link's, not its content's" if path in history.links else ""
-            lines.append(f"- {code(path)}: {at}{view}{dirty}{symbolic}.")
+        lines = [f"- {target(self.file_anchor(path))}{self._provenance(path)}" for path in unique]
         if history.shallow and history.missing is None:
             lines.append("")
             lines.append(
@@ -337,6 +388,25 @@ class Site:
         if not lines:
             lines.append("*No source file.*")
         return box("quote", "Provenance", "\n".join(lines))
+
+    def _provenance(self, path: str) -> str:
+        history = self.history
+        if history.missing is not None:
+            return f"{code(path)}: no git history ({history.missing})."
+        if not history.is_committed(path):
+            # Whatever the history of its path says: a file can be deleted, then written again.
+            built = f" ({code(history.head.short)})" if history.head else ""
+            return (f"{code(path)}: **not committed**: the file is not in the commit this site was "
+                    f"built from{built}, so no commit vouches for what this page shows.")  # fmt: skip
+        commit = history.last(path)
+        if commit is None:
+            return f"{code(path)}: committed, but no commit that changed it is in this clone's history."
+        at = f"last changed in commit {code(commit.short)} on {commit.date} by {self.say(commit.author)}"
+        url = history.link(self.evidence.repo_url, path, commit)
+        view = f"; {external(url, 'view the file at this commit')}" if url else ""
+        dirty = "; it has uncommitted changes in this build" if path in history.dirty else ""
+        symbolic = "; a symbolic link: the commit is the link's, not its content's" if path in history.links else ""
+        return f"{code(path)}: {at}{view}{dirty}{symbolic}."
 
     def body(self, record: Review | Instrument | Result | Procedure) -> str:
         """The evidence document's own Markdown, rendered and sanitised, as a raw HTML block."""
@@ -486,6 +556,16 @@ class Site:
 
 
 T = TypeVar("T")
+
+#: What the print stamp may not hold: dates, a commit id, plain words (it is written into a CSS string).
+_UNSTAMPABLE = re.compile(r"[^A-Za-z0-9 ,.()-]")
+
+
+def _front_matter(markdown: str, lines: str) -> str:
+    """The page with ``lines`` in its front-matter (added to the one it has, if it has one)."""
+    if markdown.startswith("---\n"):
+        return f"---\n{lines}\n{markdown[4:]}"
+    return f"---\n{lines}\n---\n\n{markdown}"
 
 
 def grouped(records: Iterable[T], keys: Callable[[T], Iterable[str | None]]) -> dict[str, list[T]]:

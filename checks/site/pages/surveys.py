@@ -45,6 +45,16 @@ def pages(site: Site) -> Iterator[Page]:
 FAMILY = Family("Surveys", pages)
 
 
+def surveyed(site: Site, result: Result, here: str) -> str:
+    """The customers a result surveyed: those it names, or its tier's."""
+    named = [site.customer_link(here, c) for c in result.customers]
+    if result.tier:
+        tier = [c.id for c in site.repository.customers if c.tier == result.tier and c.id not in result.customers]
+        listed = ", ".join(site.customer_link(here, c) for c in tier) or "no customer in it"
+        named.append(f"the {site.say(result.tier)} tier ({listed})")
+    return ", ".join(named) or DASH
+
+
 def surveys_index(site: Site, here: str) -> str:
     instruments = [
         [site.link(here, site.page_of(i), code(i.id or i.source.path)), site.say(i.version or DASH),
@@ -55,8 +65,7 @@ def surveys_index(site: Site, here: str) -> str:
     results = sorted(site.repository.results, key=lambda r: (r.sent or date.min, r.source.path), reverse=True)
     result_rows = [
         [site.link(here, site.page_of(r), site.say(r.period or when(r.sent))), when(r.sent),
-         ", ".join(site.customer_link(here, c) for c in r.customers)
-         or (f"tier {site.say(r.tier)}" if r.tier else DASH),
+         surveyed(site, r, here),
          site.say(r.instrument or DASH), scores(site, r),
          f"{r.responses if r.responses is not None else DASH} of {r.invited if r.invited is not None else DASH}"]
         for r in results
@@ -86,8 +95,8 @@ def instrument_page(site: Site, instrument: Instrument, here: str) -> str:
          "## Questions", "", bullets((site.say(q) for q in instrument.questions), empty="No questions."), "",
          "## Notes", "", site.body(instrument), "",
          "## Results with this instrument", "",
-         bullets((site.link(here, site.page_of(r), site.say(r.period or r.source.path)) for r in results),
-                 empty="None yet."), "",
+         bullets((f"{site.link(here, site.page_of(r), site.say(r.period or r.source.path))}: "
+                  f"{surveyed(site, r, here)}, sent {when(r.sent)}" for r in results), empty="None yet."), "",
          site.provenance([instrument.source.path])]
     )  # fmt: skip
 
@@ -105,9 +114,9 @@ def result_page(site: Site, result: Result, here: str) -> str:
     rate = (f" ({100 * result.responses / result.invited:.0f}% response rate)"
             if result.invited and result.responses is not None else "")  # fmt: skip
     csv_path = responses_path(result)
-    who = ", ".join(site.customer_link(here, c) for c in result.customers) or (
-        f"tier {site.say(result.tier)}" if result.tier else DASH
-    )
+    who = surveyed(site, result, here)
+    names = [site.say(site.customers[c].label if c in site.customers else c) for c in result.customers]
+    heading = ", ".join([*names, *([f"{site.say(result.tier)} tier"] if result.tier else [])]) or DASH
     card = [
         f"- **Customers:** {who}",
         f"- **Period:** {site.say(result.period or DASH)}",
@@ -129,7 +138,7 @@ def result_page(site: Site, result: Result, here: str) -> str:
     ]
     findings = [*site.findings_by_path.get(result.source.path, []), *site.findings_by_path.get(csv_path or "", [])]
     return "\n".join(
-        [f"# Satisfaction result: {site.say(result.period or DASH)}, {who}", "",
+        [f"# Satisfaction result: {site.say(result.period or DASH)}, {heading}", "",
          box("abstract", "Result", "\n".join(card)), "",
          "## Analysis", "", site.body(result), "",
          "## Findings on this result", "", findings_table(site, findings, here, empty="No findings."), "",
