@@ -15,6 +15,7 @@ from .. import charts
 from ..markup import anchor, box, code, mark, table, target, text
 from .findings import findings_table
 from .registers import approvals, complaints_table, waivers_table
+from .bundles import download
 from .registry import Family, Page
 from .site import DASH, SEGMENT_LENGTH, when
 
@@ -89,6 +90,7 @@ def customer_page(site: Site, customer: Customer, here: str) -> str:
         f"- **Customer id:** {code(customer_id)}",
         f"- **Tier:** {site.say(customer.tier or DASH)}",
         f"- **Our counterpart:** {site.person(here, customer.counterpart)}",
+        f"- **Evidence bundle:** {download(site, here, customer_id)}",
         f"- **Performance reviews:** {site.every(row.review.interval)}"
         + (" (the customer's own interval)" if customer.review_interval else " (its tier's interval)"),
         f"- **Satisfaction surveys:** {site.every(row.survey.interval)} (its tier's interval)",

@@ -10,6 +10,7 @@ from ...coverage import DUE_SOON, Cadence, complaint_open
 from ...findings import Finding, Severity
 from ...rules import FAMILIES
 from ..markup import anchor, code, external, mark, nowrap, plural, table, text
+from .bundles import dashboard_section as bundles_section
 from .registry import Family, Page
 from .site import DASH, when
 
@@ -108,6 +109,7 @@ def dashboard(site: Site, here: str) -> str:
         "",
         family_table(site, here),
         "",
+        *bundles_section(site, here),
     ]
     return "\n".join(lines)
 
