@@ -391,14 +391,20 @@ def compare(
     root: Path, base: Base, head: list[Finding], as_of: date, select: Iterable[str] = (), ignore: Iterable[str] = ()
 ) -> tuple[list[Finding], list[Finding]]:
     """Judge the base at ``as_of`` (the working tree's date) and classify ``head`` against it."""
-    from .load import load
-    from .rules import run
+    from .memo import judge
 
     if base.commit is None:
         return [replace(finding, baseline=NEW) for finding in head], []
-    files = GitTree(root, base.tree)
-    try:
-        before = run(load(root, files), as_of, select, ignore)
-    finally:
-        files.close()
+    # A commit's tree id names all it holds: a base judged before (the last commit, the
+    # branch a pull request goes into) is one look-up in the cache.
+    identity = b"git tree\0" + (base.tree or "none").encode()
+    before = judge(lambda: GitTree(root, base.tree), identity, as_of, _never, _no_zone, select, ignore).findings
     return classify(head, before, renames(root, base))
+
+
+def _never(zone: str) -> date:  # pragma: no cover - the base is always judged at the working tree's date
+    raise AssertionError("the base is judged at a given date")
+
+
+def _no_zone(loaded: object) -> str:
+    return ""

@@ -329,6 +329,8 @@ _SHOWN = 80  # characters of a value quoted in a message
 
 def _shown(value: str) -> str:
     text = value if len(value) <= _SHOWN else value[: _SHOWN - 1] + "…"
+    if text.isprintable():  # nearly always: one C call, not a loop over the characters
+        return text
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
@@ -350,7 +352,7 @@ def resolve(value: str, beside: str | None = None) -> Reference:
     control characters, and paths that leave the repository or name no file.
     """
     shown = _shown(value)
-    if any(not c.isprintable() for c in value):
+    if not value.isprintable():
         return Reference(problem=f"'{shown}' contains a control or invisible character: {_FIX}")
     scheme = _scheme(value)
     drive = scheme is not None and len(scheme) == 1 and value[2:3] in ("", "/", "\\")  # C:\x, C:/x

@@ -207,10 +207,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _check_evidence(args: argparse.Namespace) -> int:
-    from .load import load
+    from .memo import judge_working_tree
     from .report import Report, github, sarif, text
     from .report import json as json_report
-    from .rules import load_rules, matches, run
+    from .rules import load_rules, matches
 
     as_of(args.as_of)  # a bad date is refused before anything is read
     root = _root(args.root)
@@ -223,9 +223,8 @@ def _check_evidence(args: argparse.Namespace) -> int:
     if fail_on == "new" and args.base is None:
         raise UsageError("--fail-on new needs --base REF, the commit the change is judged against")
     base = _base(root, args.base)  # a base that cannot be read is refused before the evidence is read
-    loaded = load(root)
-    judged = judged_at(args.as_of, loaded.repository)
-    findings = run(loaded, judged, select, ignore)
+    judgement = judge_working_tree(root, args.as_of, as_of, select, ignore)  # kept from the last check if unchanged
+    judged, findings = judgement.as_of, judgement.findings
     fixed: list[Finding] = []
     if base is not None:
         from .baseline import BaseError, compare
@@ -235,7 +234,7 @@ def _check_evidence(args: argparse.Namespace) -> int:
         except BaseError as error:
             raise UsageError(str(error)) from None
     label = base.label if base is not None else None
-    report = Report(judged, display(args.root), loaded.repository.files, findings, rules, label, fixed, fail_on)
+    report = Report(judged, display(args.root), judgement.files, findings, rules, label, fixed, fail_on)
     if args.format == "text":
         colour = args.color == "always" or (
             args.color == "auto" and args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -203,7 +203,7 @@ def load(root: Path, files: EvidenceFiles | None = None) -> Loaded:
             problems.append(LoadProblem("BRM001", Location(path, 1, 1), path, reason))
     repository.paths = set(tree.files)
     repository.refused = tree.refused
-    _read_responses(repository, files.raw)
+    _read_responses(repository, files.read)
     files.save()
     return loaded
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from sys import intern
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
 
 
 _PLAIN_TAGS: dict[str, str] = {}  # a plain scalar's text -> its YAML 1.1 tag, memoised
+#: Text values up to this long are interned (and the parse cache keeps them so).
+_SHARED = 40
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -453,7 +456,7 @@ class _Walk:
                 raise ReadError(self.tag_problem(key_node))
             # A key is always its text: FORMAT.md's approvals use `on:`, which YAML 1.1
             # would read as true. Only values are retyped.
-            key: str = key_node.value
+            key: str = intern(key_node.value)  # a hundred distinct keys, a million uses: one string each
             if key in result:
                 first = next(k for k, _ in node.value if k.value == key)
                 raise ReadError(
@@ -470,7 +473,8 @@ class _Walk:
     def scalar(self, node: yaml.Node) -> Any:
         tag, text = node.tag, node.value
         if tag in (_STR, _VALUE):
-            return text
+            # Ids, dates, states and names repeat across thousands of files: shared, not copied.
+            return intern(text) if len(text) <= _SHARED else text
         if tag == _NULL:
             return None
         plain = not getattr(node, "style", None)  # '' (C loader) or None: only plain scalars are retyped

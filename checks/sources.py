@@ -105,6 +105,12 @@ class EvidenceFiles:
         self.tree = tree
         self.entries = Entries()
         self._fresh: list[tuple[bytes, Document | Problem]] = []
+        #: The SHA-256 of files already read and hashed (by :func:`checks.memo.fingerprint`).
+        self.known: dict[str, bytes] = {}
+        #: Files read besides the evidence files (responses): path -> digest of what was read.
+        self.extras: dict[str, str] = {}
+        #: A file changed while it was being checked: nothing of this run may be kept.
+        self.raced = False
 
     def raw(self, path: str) -> Content:
         """The bytes of the file at ``path`` (or why not), never more than the size limit."""
@@ -112,7 +118,17 @@ class EvidenceFiles:
 
     def contents(self, paths: list[str]) -> dict[str, Content | Known]:
         """The content of each file, or its digest when that is known without reading it."""
-        return {path: self.raw(path) for path in paths}
+        return {path: Known(self.known[path]) if path in self.known else self.raw(path) for path in paths}
+
+    def read(self, path: str) -> Content:
+        """A file other than the evidence files (a result's responses), noted for :meth:`same`."""
+        content = self.raw(path)
+        self.extras[path] = _digest(content)
+        return content
+
+    def same(self, extras: dict[str, str]) -> bool:
+        """Whether the files :meth:`read` noted still read the same."""
+        return all(isinstance(digest, str) and _digest(self.raw(path)) == digest for path, digest in extras.items())
 
     def documents(self, wanted: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, Document | Problem]]:
         """``(path, kind, what the reader made of it)`` for each evidence file, in the order given."""
@@ -141,6 +157,11 @@ class EvidenceFiles:
                 continue
             content = contents[path]
             raw = self.raw(path) if isinstance(content, Known) else content
+            if isinstance(content, Known) and (
+                not isinstance(raw, bytes) or hashlib.sha256(raw).digest() != content.digest
+            ):
+                self.raced = True  # changed since it was hashed: judge what is there, keep nothing
+                key = None
             read = read_content(raw, path, _md(path))
             if key is not None and isinstance(raw, bytes):  # never keep a refusal: it is not the content's
                 if isinstance(read, Document):
@@ -183,6 +204,12 @@ class WorkingTree(EvidenceFiles):
         return read_bytes(target) if isinstance(target, str) else target
 
 
+def _digest(content: Content) -> str:
+    if isinstance(content, bytes):
+        return hashlib.sha256(content).hexdigest()
+    return f"refused: {content.reason}" if isinstance(content, Refused) else f"too large: {content.size}"
+
+
 def _md(path: str) -> bool:
     return path.endswith(".md")
 
@@ -219,12 +246,12 @@ def stamp() -> bytes:
     for entry in sorted(schemas.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".json"):
             digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
-    versions = (__version__, yaml.__version__, _installed("fastjsonschema"), _installed("jsonschema"), sys.version)
+    versions = (__version__, yaml.__version__, installed("fastjsonschema"), installed("jsonschema"), sys.version)
     digest.update(repr(versions).encode())
     return digest.digest()
 
 
-def _installed(distribution: str) -> str:
+def installed(distribution: str) -> str:
     """A library's installed version, from its dist-info folder's name (importlib.metadata costs 0.1 s)."""
     prefix = distribution.replace("-", "_").lower() + "-"
     for folder in sys.path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import jsonschema
@@ -482,3 +483,28 @@ def test_classify_matches_by_rule_subject_file_and_severity_not_line_or_message(
         [finding("BRM001", 1, "x", path="b.yaml")], [finding("BRM001", 1, "x")], {"a.yaml": "b.yaml"}
     )
     assert [f.baseline for f in judged] == ["unchanged"] and fixed == []
+
+
+def test_a_base_judged_before_is_kept_and_not_read_again(history, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """A commit's tree id names all it holds: the second check against it reads nothing from git."""
+    import checks.baseline
+    from checks.baseline import compare
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = history(OVERDUE)
+    change(root, {"registers/customers.yaml": WITHOUT_REPRESENTATIVE})
+    head = run(load(root), AS_OF)
+    opened: list[str | None] = []
+
+    class Counted(GitTree):
+        def __init__(self, root: Path, tree: str | None) -> None:
+            opened.append(tree)
+            super().__init__(root, tree)
+
+    monkeypatch.setattr(checks.baseline, "GitTree", Counted)
+    base = resolve(root, "HEAD")
+    first = compare(root, base, head, AS_OF)
+    second = compare(root, base, head, AS_OF)
+    assert len(opened) == 1 and second == first
+    assert [(f.rule, f.baseline) for f in second[1]] == [("REP004", "fixed")]
+    assert len(compare(root, base, head, date(2026, 12, 1))[1]) and len(opened) == 2  # another date: judged again
