@@ -13,6 +13,15 @@ best of ``--runs``:
 - check-jsonschema over the YAML registers with the schemas ``brm schema --export``
   writes, one invocation per register (the Markdown front-matter it cannot read).
 
+Then the cache and ``--base`` (issue 10), each against the parse floor, with the peak
+memory of each: a cold check (an empty cache), a warm one (nothing changed), one after
+editing one file, and ``--base HEAD`` with one changed file (the repository is made a
+git repository with one commit): the first such run against that commit, and the runs
+after it. Last, the latency the pre-commit hook pays on a small repository: ``brm
+check`` on a copy of the bundled example, with and without ``--base HEAD``, against
+``python -c "import yaml"`` (the median of 10 each). Every brm process uses a cache
+folder of the benchmark's own (never ``~/.cache``).
+
 The numbers are printed as a table with the targets beside them, then the exact
 commands. Missing targets are reported, not failed: the exit status is 0 unless a
 tool is missing or crashes.
@@ -24,6 +33,8 @@ import argparse
 import json
 import os
 import shlex
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +52,14 @@ CHECK_JSONSCHEMA = BIN / "check-jsonschema"
 #: Targets printed beside the numbers.
 FLOOR_RATIO_TARGET = 1.5
 PEAK_MB_TARGET = 300
+COLD_TARGET = 1.15  # a check with an empty cache: no slower than before the cache (1.03-1.15x the floor)
+WARM_TARGET = 0.15  # nothing changed
+BASE_TARGET = 0.3  # --base HEAD with one changed file, warm cache
+LATENCY_TARGET = 0.15  # seconds above `python -c "import yaml"` on the bundled example
+BASE_LATENCY_TARGET = 0.3  # the same with --base HEAD
+LATENCY_RUNS = 10
+#: The bundled example's evidence folders (this repository's own), copied for the latency runs.
+EXAMPLE = ("registers", "reviews", "surveys", "procedures")
 CJS_TARGET_FROM = 10_000  # "check faster than check-jsonschema" is judged from this size up
 
 #: Register name (file stem or folder under registers/) -> schema type, as in FORMAT.md's layout.
@@ -129,6 +148,7 @@ class Result:
     cjs_files: int
     cjs_note: str
     commands: list[str]
+    cache: dict[str, Measure] = field(default_factory=dict)  # cold, warm, edited, base-first, base
 
 
 def _maxrss_mb(rusage_maxrss: int) -> float:
@@ -212,11 +232,17 @@ def shown_files(root: Path, files: list[str]) -> list[str]:
 
 
 def measure_check(root: Path, runs: int, report: Path) -> tuple[Measure, str, str]:
-    """Best-of-``runs`` wall time and peak RSS of brm check; and the findings of one untimed run."""
+    """Best-of-``runs`` wall time and peak RSS of brm check; and the findings of one untimed run.
+
+    Each run has a cache of compiled validators and holiday calendars but no readings or
+    kept findings (``BRM_NO_CACHE`` would drop the validators too): it reads and judges
+    every file, as before the parse cache.
+    """
     as_of = AS_OF.isoformat()
     untimed = [str(BRM), "check", str(root), "--as-of", as_of, "--format", "json", "--output", str(report)]
     # The untimed run keeps the findings, and fails loudly if brm cannot check at all.
-    first = timed(untimed)
+    cache = report.with_name(report.stem + "-cache")
+    first = timed(untimed, env={**os.environ, "XDG_CACHE_HOME": str(cache)})
     if first.exit_code not in (0, 1):
         raise BenchError(f"`brm check` exited {first.exit_code} on {root}:\n{_tail(first.stderr)}")
     try:
@@ -225,27 +251,15 @@ def measure_check(root: Path, runs: int, report: Path) -> tuple[Measure, str, st
     except (OSError, ValueError, KeyError, TypeError):
         findings = "unreadable"
     command = [str(BRM), "check", str(root), "--as-of", as_of, "--format", "json", "--output", os.devnull]
-    measure = Measure(shlex.join(command))
+    measure = Measure("XDG_CACHE_HOME=CACHE " + shlex.join(command) + "   # readings and findings dropped first")
     for _ in range(runs):
-        run = timed(command)
+        for kept in (cache / "brm-evidence").glob("entries-*"):
+            kept.unlink()
+        run = timed(command, env={**os.environ, "XDG_CACHE_HOME": str(cache)})
         if run.exit_code not in (0, 1):
             raise BenchError(f"`brm check` exited {run.exit_code} on {root}:\n{_tail(run.stderr)}")
         measure.runs.append(run)
     return measure, findings, shlex.join(untimed)
-
-
-def measure_first_check(root: Path, runs: int) -> Measure:
-    """brm check as on a new machine: an empty cache each run (validators compiled, holidays computed)."""
-    as_of = AS_OF.isoformat()
-    command = [str(BRM), "check", str(root), "--as-of", as_of, "--format", "json", "--output", os.devnull]
-    measure = Measure("XDG_CACHE_HOME=$(mktemp -d) " + shlex.join(command))
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory(prefix="brm-empty-cache-") as empty:
-            run = timed(command, env={**os.environ, "XDG_CACHE_HOME": empty})
-        if run.exit_code not in (0, 1):
-            raise BenchError(f"`brm check` exited {run.exit_code} on {root}:\n{_tail(run.stderr)}")
-        measure.runs.append(run)
-    return measure
 
 
 def measure_floor(root: Path, runs: int) -> Measure:
@@ -293,6 +307,115 @@ def measure_cjs(root: Path, runs: int, schemas: Path) -> tuple[Measure | None, i
     return measure, sum(len(f) for f in groups.values()), "\n".join(invalid)
 
 
+def _git(root: Path, *args: str) -> None:
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@provider.example",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@provider.example",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    done = subprocess.run(["git", *args], cwd=root, env=environment, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"git {' '.join(args)} failed in {root}:\n{_tail(done.stderr)}")
+
+
+def _edit(path: Path, mark: str) -> None:
+    """One changed file: a line added to a review's minutes (evidence, still valid)."""
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nMinutes amended ({mark}).\n")
+
+
+def _timed_check(command: list[str], cache: Path, root: Path) -> Run:
+    run = timed(command, env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    if run.exit_code not in (0, 1):
+        raise BenchError(f"`{shlex.join(command)}` exited {run.exit_code} on {root}:\n{_tail(run.stderr)}")
+    return run
+
+
+def measure_cache(root: Path, runs: int, cache: Path) -> dict[str, Measure]:
+    """Cold, warm, after one edit, and --base HEAD with one changed file, in one cache folder of their own.
+
+    The repository is committed first (untimed): HEAD is the generated evidence. Each
+    "edited" and "base" run first changes one more review (a line added to its minutes),
+    so every one of them meets exactly one file the cache has not seen.
+    """
+    as_of = AS_OF.isoformat()
+    command = [str(BRM), "check", str(root), "--as-of", as_of, "--format", "json", "--output", os.devnull]
+    shown = "XDG_CACHE_HOME=CACHE " + shlex.join(command)
+    _git(root, "init", "--quiet", "--initial-branch=main")
+    _git(root, "add", "--all")
+    _git(root, "commit", "--quiet", "--no-verify", "--message", "generated evidence")
+    reviews = sorted((root / "reviews").rglob("*.md"))
+    edits = iter(reviews)
+    measures = {
+        "cold": Measure("XDG_CACHE_HOME=$(mktemp -d) " + shlex.join(command)),
+        "warm": Measure(shown + "   # again, nothing changed"),
+        "edited": Measure(shown + "   # after appending a line to one review"),
+        "base-first": Measure(shown + " --base HEAD   # one review changed; the first check against HEAD"),
+        "base": Measure(shown + " --base HEAD   # one more review changed; HEAD judged before"),
+    }
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="brm-empty-cache-") as empty:
+            measures["cold"].runs.append(_timed_check(command, Path(empty), root))
+    _timed_check(command, cache, root)  # fills the cache
+    for _ in range(runs):
+        measures["warm"].runs.append(_timed_check(command, cache, root))
+    for index in range(runs):
+        _edit(next(edits), f"edit {index}")
+        measures["edited"].runs.append(_timed_check(command, cache, root))
+    _edit(next(edits), "first --base")
+    measures["base-first"].runs.append(_timed_check([*command, "--base", "HEAD"], cache, root))
+    for index in range(runs):
+        _edit(next(edits), f"base {index}")
+        measures["base"].runs.append(_timed_check([*command, "--base", "HEAD"], cache, root))
+    return measures
+
+
+@dataclass
+class Latency:
+    """Median wall times on a small repository, in seconds."""
+
+    python: float
+    check: float
+    base: float
+    commands: list[str]
+
+
+def _median(command: list[str], cache: Path | None = None) -> float:
+    environment = {**os.environ, **({"XDG_CACHE_HOME": str(cache)} if cache else {})}
+    times = []
+    for _ in range(LATENCY_RUNS):
+        run = timed(command, env=environment)
+        if run.exit_code not in (0, 1):
+            raise BenchError(f"`{shlex.join(command)}` exited {run.exit_code}:\n{_tail(run.stderr)}")
+        times.append(run.seconds)
+    return statistics.median(times)
+
+
+def measure_latency(base: Path) -> Latency:
+    """What the pre-commit hook pays on every commit: the bundled example, a committed git repository."""
+    root, cache = base / "example", base / "example-cache"
+    repository = Path(__file__).resolve().parents[2]
+    for name in EXAMPLE:
+        shutil.copytree(repository / name, root / name)
+    _git(root, "init", "--quiet", "--initial-branch=main")
+    _git(root, "add", "--all")
+    _git(root, "commit", "--quiet", "--no-verify", "--message", "example")
+    python = [sys.executable, "-c", "import yaml"]
+    check = [str(BRM), "check", str(root), "--as-of", AS_OF.isoformat()]
+    _median(check, cache)  # the first runs fill the cache, as the hook's earlier commits did
+    _median([*check, "--base", "HEAD"], cache)
+    return Latency(
+        _median(python),
+        _median(check, cache),
+        _median([*check, "--base", "HEAD"], cache),
+        [shlex.join(python), "XDG_CACHE_HOME=CACHE " + shlex.join(check), "... --base HEAD"],
+    )
+
+
 def bench_size(size: int, years: int, runs: int, seed: int, base: Path, schemas: Path) -> Result:
     root = base / f"files-{size}"
     if root.exists() and any(root.iterdir()):
@@ -304,22 +427,24 @@ def bench_size(size: int, years: int, runs: int, seed: int, base: Path, schemas:
     generate_seconds = time.perf_counter() - started
     print(f"[{size}] brm check x{runs + 1} ...", file=sys.stderr, flush=True)
     check, findings, untimed = measure_check(root, runs, base / f"findings-{size}.json")
-    print(f"[{size}] brm check with an empty cache x{runs} ...", file=sys.stderr, flush=True)
-    first = measure_first_check(root, runs)
     print(f"[{size}] parse floor x{runs} ...", file=sys.stderr, flush=True)
     floor = measure_floor(root, runs)
     print(f"[{size}] check-jsonschema x{runs} ...", file=sys.stderr, flush=True)
     cjs, cjs_files, cjs_note = measure_cjs(root, runs, schemas)
+    # Last: it makes ROOT a git repository (the floor's walk would read .git) and edits reviews.
+    print(f"[{size}] the cache and --base: cold x{runs}, warm, edited, --base HEAD ...", file=sys.stderr, flush=True)
+    cache = measure_cache(root, runs, base / f"cache-{size}")
+    first = cache["cold"]  # with an empty cache each run, as the first run on a new machine
     commands = [
         f"generate: {shlex.join([sys.executable, '-m', 'tests.perf.generate', os.fspath(root)])} "
         f"--customers {customers} --years {years} --seed {seed}",
         f"findings (untimed): {untimed}",
         f"check (timed): {check.command}",
-        f"check with an empty cache (timed): {first.command}",
         f"parse floor (timed): {floor.command}",
     ]
     if cjs is not None:
         commands.append("check-jsonschema (timed, the sum of):\n  " + cjs.command.replace("\n", "\n  "))
+    commands += [f"{name} (timed): {measure.command}" for name, measure in cache.items()]
     return Result(
         size,
         root,
@@ -334,6 +459,7 @@ def bench_size(size: int, years: int, runs: int, seed: int, base: Path, schemas:
         cjs_files,
         cjs_note,
         commands,
+        cache,
     )
 
 
@@ -392,8 +518,9 @@ def report(results: list[Result], runs: int) -> None:
     print('check-jsonschema (cjs) validates the YAML registers only ("cjs files" of all files): it cannot')
     print("read Markdown front-matter, and it runs no cross-file rules; brm check reads every file and runs")
     print('every rule. "findings" is errors/warnings of brm check on the generated repository. "check" runs')
-    print("with brm's cache of compiled validators and holiday calendars in place, as every run after the")
-    print('first on a machine; "empty-cache" is that first run (the cache is rebuilt in a new empty folder).')
+    print("with brm's cache of compiled validators and holiday calendars in place but no readings or kept")
+    print('findings (every file read and judged, as before the parse cache); "empty-cache" is the first run')
+    print("on a machine (the cache is rebuilt in a new empty folder).")
     print()
     print("Targets:")
     for r in results:
@@ -422,12 +549,69 @@ def report(results: list[Result], runs: int) -> None:
         )
         if r.cjs_note and r.cjs is not None:
             print(r.cjs_note)
+    report_cache(results)
     print()
     print("Commands:")
     for r in results:
         print(f"  [{r.size}] repository: {r.root}")
         for command in r.commands:
             print("    " + command.replace("\n", "\n    "))
+
+
+_CACHE_COLUMNS = (
+    ("cold", "cold (empty cache)"),
+    ("warm", "warm (nothing changed)"),
+    ("edited", "warm, one file edited"),
+    ("base-first", "--base HEAD, first against HEAD"),
+    ("base", "--base HEAD, one change"),
+)
+
+
+def report_cache(results: list[Result]) -> None:
+    """The cache and --base: CPU seconds (best run), the ratio to the parse floor's CPU time, and peak MB."""
+    print()
+    print("The cache and --base (CPU seconds of the best run, x the parse floor's CPU time, peak MB of all runs):")
+    print()
+    header = ["size", "floor cpu", *(title for _, title in _CACHE_COLUMNS)]
+    rows = []
+    for r in results:
+        floor = r.floor.best_cpu
+        cells = [str(r.size), f"{floor:.2f}"]
+        for name, _ in _CACHE_COLUMNS:
+            measure = r.cache[name]
+            cells.append(f"{measure.best_cpu:.2f} {measure.best_cpu / floor:.2f}x {measure.peak_mb:.0f}MB")
+        rows.append(cells)
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+    print()
+    print("Targets (by CPU time):")
+    for r in results:
+        floor = r.floor.best_cpu
+        for name, target in (("cold", COLD_TARGET), ("warm", WARM_TARGET), ("base", BASE_TARGET)):
+            ratio = r.cache[name].best_cpu / floor
+            print(f"  [{r.size}] {name} <= {target}x parse floor: {ratio:.2f}x  {_verdict(ratio <= target)}")
+        peak = max(m.peak_mb for m in r.cache.values())
+        print(f"  [{r.size}] peak of these < {PEAK_MB_TARGET} MB: {peak:.0f} MB  {_verdict(peak < PEAK_MB_TARGET)}")
+
+
+def report_latency(latency: Latency) -> None:
+    check, base = latency.check - latency.python, latency.base - latency.python
+    print()
+    print(f"Small repository (the bundled example), median of {LATENCY_RUNS} wall times:")
+    print(f"  python -c 'import yaml': {latency.python:.3f} s")
+    print(
+        f"  brm check:               {latency.check:.3f} s (+{check:.3f} s; target +{LATENCY_TARGET} s: "
+        f"{_verdict(check <= LATENCY_TARGET)})"
+    )
+    print(
+        f"  brm check --base HEAD:   {latency.base:.3f} s (+{base:.3f} s; target +{BASE_LATENCY_TARGET} s: "
+        f"{_verdict(base <= BASE_LATENCY_TARGET)})"
+    )
+    for command in latency.commands:
+        print("    " + command)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -457,7 +641,10 @@ def main(argv: list[str] | None = None) -> int:
             schemas.mkdir(exist_ok=True)
             export_schemas(schemas)
             results = [bench_size(size, args.years, args.runs, args.seed, base, schemas) for size in sizes]
+            print("[latency] the bundled example ...", file=sys.stderr, flush=True)
+            latency = measure_latency(base)
             report(results, args.runs)
+            report_latency(latency)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1
