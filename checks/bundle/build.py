@@ -90,6 +90,8 @@ class Common:
     findings_json: bytes
     findings_sarif: bytes
     titles: dict[str, str]
+    #: Whether a file's content holds a contact detail, by its SHA-256: a register cited by every bundle is read once.
+    screened: dict[str, bool] = field(default_factory=dict)
 
 
 def common(snapshot: Snapshot, as_of: date, findings: list[Finding], contacts: bool) -> Common:
@@ -137,7 +139,7 @@ def build(
     entries: list[dict[str, Any]] = []
     notes: list[str] = []
     for path in sorted(cited):
-        entry, data, shown = _evidence(snapshot, path, redact, contacts)
+        entry, data, shown = _evidence(snapshot, path, redact, contacts, shared.screened)
         entries.append(entry)
         listed[path] = shown
         if data is not None:
@@ -215,7 +217,7 @@ def _plain_entry(name: str, data: bytes) -> dict[str, Any]:
 
 
 def _evidence(
-    snapshot: Snapshot, path: str, redact: Redactor, contacts: bool
+    snapshot: Snapshot, path: str, redact: Redactor, contacts: bool, screened: dict[str, bool]
 ) -> tuple[dict[str, Any], bytes | None, document.Listed]:
     """A cited file's manifest entry, its bytes if they go into the bundle, and how the document lists it."""
     shown_path = display(path)
@@ -237,13 +239,21 @@ def _evidence(
     reason = ""
     if shown_path != path:
         reason = "its name is not UTF-8, which a zip file cannot hold"
-    elif not contacts and redact(raw.decode("utf-8", "replace")) != raw.decode("utf-8", "replace"):
+    elif not contacts and _holds_contacts(raw, entry["sha256"], redact, screened):
         reason = "it holds contact details (withheld: give --include-contacts)"
     if reason:
         entry["withheld"] = reason
         return entry, None, document.Listed(path, entry["sha256"], len(raw), False, reason, commit_text, uncommitted)
     entry = {"path": EVIDENCE + path, **entry}
     return entry, raw, document.Listed(path, entry["sha256"], len(raw), True, "", commit_text, uncommitted)
+
+
+def _holds_contacts(raw: bytes, digest: str, redact: Redactor, screened: dict[str, bool]) -> bool:
+    found = screened.get(digest)
+    if found is None:
+        text = raw.decode("utf-8", "replace")
+        found = screened[digest] = redact(text) != text
+    return found
 
 
 def sums(files: dict[str, bytes]) -> bytes:
@@ -261,13 +271,13 @@ def zip_bytes(bundle: Bundle) -> bytes:
     buffer = io.BytesIO()
     when = bundle.timestamp.astimezone(UTC)
     stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for name in bundle.names():
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # unix: the mode below is read
             info.external_attr = 0o100644 << 16
-            archive.writestr(info, bundle.files[name], compresslevel=9)
+            archive.writestr(info, bundle.files[name], compresslevel=6)
     return buffer.getvalue()
 
 

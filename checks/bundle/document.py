@@ -140,10 +140,10 @@ class Document:
     # ------------------------------------------------------------------ helpers
 
     def _t(self, value: object) -> str:
-        """Evidence text, contacts withheld, as escaped HTML."""
+        """Evidence text as escaped HTML (contacts are withheld from the finished document, in one pass)."""
         if value is None:
             return ""
-        return html.escape(self.redact(str(value)), quote=True)
+        return html.escape(str(value), quote=True)
 
     def _code(self, value: object) -> str:
         return f"<code>{self._t(value)}</code>" if value not in (None, "") else DASH
@@ -175,7 +175,7 @@ class Document:
             return self._t(value)
         found = resolve(value)
         if found.url is not None:
-            return f'<a href="{html.escape(self.redact(found.url), quote=True)}" rel="noreferrer">{self._t(value)}</a>'
+            return f'<a href="{html.escape(found.url, quote=True)}" rel="noreferrer">{self._t(value)}</a>'
         if found.path is not None:
             return self._file(found.path, value)
         return self._code(value)
@@ -614,7 +614,7 @@ class Document:
         for kind in sorted({k for r in periodic for k in r.scores}):
             points = [
                 charts.Point(
-                    self.redact(r.period or self._date(r.sent)),
+                    r.period or self._date(r.sent),
                     r.scores[kind],
                     "own survey" if customer.id in r.customers else "tier survey",
                 )
@@ -625,7 +625,7 @@ class Document:
             svg = charts.trend(
                 points,
                 ident=f"trend-{_slug(customer.id)}-{_slug(kind)}",
-                title=self.redact(f"{customer.label}: {kind.upper()} by period"),
+                title=f"{customer.label}: {kind.upper()} by period",
                 low=low,
                 high=100.0,
                 target=self.policy.satisfaction_targets.get(kind),

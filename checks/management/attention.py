@@ -175,16 +175,13 @@ def highlights(report: ManagementReport, name: Callable[[str], str] = str) -> li
             said.append(f"The evidence had {plural(worst.errors, 'error')} at {worst.day} and none at {last.day}.")
     escalated = [t for t in report.complaints.received if t.complaint.escalations]
     if escalated:
-        highest = (
-            max(level or 0 for level, _person, _count in report.complaints.escalations)
-            if report.complaints.escalations
-            else 0
-        )
+        levels = [level or 0 for level, _person, _count in report.complaints.escalations]
+        highest = max(levels, default=0)
+        total = len(report.complaints.received)
         said.append(
-            f"{plural(len(escalated), 'complaint')} of {len(report.complaints.received)} {was(len(escalated))} "
-            f"escalated ({listing([name(t.complaint.id or '?') for t in escalated])})"
+            f"{listing([name(t.complaint.id or '?') for t in escalated])} {was(len(escalated))} escalated"
             + (f", at most to level {highest} of the escalation path" if highest else "")
-            + "."
+            + f" ({len(escalated)} of {plural(total, 'complaint')} received)."
         )
     closed = report.actions.closed
     if closed:

@@ -283,8 +283,9 @@ def build(
     """Every figure of the report but compliance over time (which needs git: see :mod:`.history`)."""
     known = repository.as_of(prepared, policy.zone)
     customers = [c for c in known.customers if c.id is not None]
-    satisfaction = [s for c in customers for s in _satisfaction(known, policy, c, period)]
-    measured = {s.customer.id for s in satisfaction if s.score is not None}
+    measured = _Measured(known)
+    satisfaction = [s for c in customers for s in _satisfaction(measured, policy, c, period)]
+    scored = {s.customer.id for s in satisfaction if s.score is not None}
     return ManagementReport(
         period=period,
         prepared=prepared,
@@ -296,7 +297,7 @@ def build(
         complaints=_complaints(known, policy, period, prepared),
         confirmations=_confirmations(known, policy, period),
         customers_without_results=[
-            c for c in customers if c.id not in measured and policy.survey_interval(c.tier) is not None
+            c for c in customers if c.id not in scored and policy.survey_interval(c.tier) is not None
         ],
         names=_names(known),
     )
@@ -325,25 +326,42 @@ def measured_on(result: Result) -> date | None:
     return own.end if own is not None else result.sent
 
 
-def _satisfaction(repository: Repository, policy: Policy, customer: Customer, period: Period) -> list[Satisfaction]:
+class _Measured:
+    """The planned surveys' results, each with the day it measures up to, by customer and by tier (read once)."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.by_customer: dict[str, list[tuple[Result, date | None]]] = {}
+        self.by_tier: dict[str, list[tuple[Result, date | None]]] = {}
+        for result in repository.results:
+            if not is_periodic(repository, result):
+                continue
+            entry = (result, measured_on(result))
+            for customer_id in dict.fromkeys(result.customers):
+                self.by_customer.setdefault(customer_id, []).append(entry)
+            if result.tier is not None:
+                self.by_tier.setdefault(result.tier, []).append(entry)
+
+    def covering(self, customer: Customer) -> list[tuple[Result, date | None]]:
+        own = self.by_customer.get(customer.id or "", [])
+        tier = self.by_tier.get(customer.tier or "", []) if customer.tier is not None else []
+        return list({id(r): (r, d) for r, d in [*own, *tier]}.values())
+
+
+def _satisfaction(measured: _Measured, policy: Policy, customer: Customer, period: Period) -> list[Satisfaction]:
     trail = period.trail(TREND_PERIODS)
-    covering = [
-        r
-        for r in repository.results
-        if is_periodic(repository, r)
-        and ((customer.id in r.customers) or (customer.tier is not None and r.tier == customer.tier))
-    ]
-    kinds = sorted({kind for r in covering for kind in r.scores})
+    covering = measured.covering(customer)
+    kinds = sorted({kind for r, _day in covering for kind in r.scores})
     found = []
     for kind in kinds:
-        trend = tuple((p, _score(customer, [r for r in covering if kind in r.scores], kind, p)) for p in trail)
+        scored = [(r, day) for r, day in covering if kind in r.scores]
+        trend = tuple((p, _score(customer, scored, kind, p)) for p in trail)
         if any(score is not None for _p, score in trend):
             found.append(Satisfaction(customer, kind, policy.satisfaction_targets.get(kind), trend))
     return found
 
 
-def _score(customer: Customer, results: list[Result], kind: str, period: Period) -> Score | None:
-    inside = [r for r in results if measured_on(r) in period]
+def _score(customer: Customer, results: list[tuple[Result, date | None]], kind: str, period: Period) -> Score | None:
+    inside = [r for r, day in results if day in period]
     own = [r for r in inside if customer.id in r.customers]
     chosen = own or inside
     if not chosen:
@@ -453,12 +471,13 @@ def _actions(repository: Repository, policy: Policy, period: Period, prepared: d
     considered = len(open_at_start) + len(opened)
     open_at_end = tuple(a for a in at_end.actions if a.is_open)
     overdue = tuple(a for a in open_at_end if a.due is not None and a.due < end)
+    source = {id(a): source_of(a, complaints, reviews, results) for a in (*opened, *closed, *overdue)}
     by_source: dict[str, SourceCounts] = {}
     for name in SOURCES:
         by_source[name] = SourceCounts(
-            opened=sum(1 for a in opened if source_of(a, complaints, reviews, results) == name),
-            closed=sum(1 for a in closed if source_of(a, complaints, reviews, results) == name),
-            overdue=sum(1 for a in overdue if source_of(a, complaints, reviews, results) == name),
+            opened=sum(1 for a in opened if source[id(a)] == name),
+            closed=sum(1 for a in closed if source[id(a)] == name),
+            overdue=sum(1 for a in overdue if source[id(a)] == name),
         )
     ages = sorted(
         ((a, (end - a.raised).days) for a in open_at_end if a.raised is not None),

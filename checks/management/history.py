@@ -3,15 +3,17 @@
 Each month end of the period is judged on the last commit on or before it (the
 machinery of ``brm bundle --as-of``: :func:`checks.snapshot.on_or_before`, the commit's
 tree read from git's objects), at that date, by the same rules as ``brm check``. A
-commit is read once however many month ends fall on it. A month end before the first
-commit (or without git) is judged on today's evidence seen as of that day
-(:meth:`checks.model.Repository.as_of`), and says so: what the evidence now records
-about that day, not what the repository held then.
+commit's tree judged at a day is kept (:func:`checks.memo.judge`, under the tree's id,
+as ``brm check --base`` keeps its base): a past month end is judged once, ever. A month
+end before the first commit (or without git) is judged on today's evidence seen as of
+that day (:meth:`checks.model.Repository.as_of`), and says so: what the evidence now
+records about that day, not what the repository held then.
 """
 
 from __future__ import annotations
 
 from datetime import date, tzinfo
+from functools import partial
 from pathlib import Path
 
 from ..findings import Finding, Severity
@@ -27,35 +29,47 @@ def compliance(
     prepared: date,
     current: Loaded,
     zone: tzinfo | None,
-    read: dict[str, Loaded] | None = None,
+    judged: dict[date, CompliancePoint] | None = None,
 ) -> list[CompliancePoint]:
-    """One point per month end of the period up to the report day (``read``: commits read before, by sha)."""
-    from ..snapshot import SnapshotError, first_commit, head, load_commit, on_or_before
+    """One point per month end of the period up to the report day (``judged``: points made before, by day)."""
+    from ..baseline import BaseError, GitTree, resolve
+    from ..memo import judge
+    from ..snapshot import first_commit, head, on_or_before
 
+    known = judged if judged is not None else {}
     days = [d for d in period.month_ends() if d <= prepared]
-    if not days:
-        return []
-    latest = head(root)
+    latest = head(root) if days else None
     start = first_commit(root) if latest is not None else None
     points: list[CompliancePoint] = []
-    loaded: dict[str, Loaded] = read if read is not None else {}
     for day in days:
-        moment = on_or_before(root, day, zone) if latest is not None else None
-        if moment is None:
-            why = f"the history starts on {start.when.date()}" if start is not None else "no git history"
-            points.append(_point(day, run(current, day), None, f"today's evidence seen as of that day ({why})"))
+        if day in known:
+            points.append(known[day])
             continue
-        if moment.sha not in loaded:
+        moment = on_or_before(root, day, zone) if latest is not None else None
+        point = None
+        if moment is not None:
             try:
-                evidence, files = load_commit(root, moment.sha)
-            except SnapshotError as error:
-                points.append(_point(day, run(current, day), None, f"today's evidence seen as of that day ({error})"))
-                continue
-            files.close()
-            loaded[moment.sha] = evidence
-        basis = f"commit {moment.sha[:7]} of {moment.when.date()}"
-        points.append(_point(day, run(loaded[moment.sha], day), moment.sha[:7], basis))
+                tree = resolve(root, moment.sha).tree
+            except BaseError:
+                tree = None
+            if tree is not None:
+                identity = b"git tree\0" + tree.encode()
+                findings = judge(partial(GitTree, root, tree), identity, day, _given, _no_zone).findings
+                point = _point(day, findings, moment.sha[:7], f"commit {moment.sha[:7]} of {moment.when.date()}")
+        if point is None:
+            why = f"the history starts on {start.when.date()}" if start is not None else "no git history"
+            point = _point(day, run(current, day), None, f"today's evidence seen as of that day ({why})")
+        known[day] = point
+        points.append(point)
     return points
+
+
+def _given(zone: str) -> date:  # pragma: no cover - every point is judged at a given day
+    raise AssertionError("a month end is a given day")
+
+
+def _no_zone(loaded: object) -> str:
+    return ""
 
 
 def _point(day: date, findings: list[Finding], commit: str | None, basis: str) -> CompliancePoint:

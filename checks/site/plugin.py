@@ -11,6 +11,7 @@ Enabled in ``mkdocs.yml`` as ``brm`` (the ``mkdocs.plugins`` entry point):
           as_of: 2026-11-23        # else $BRM_AS_OF, else today
           publish_contacts: false  # e-mail addresses and phone numbers stay off the site
           repo_url: https://github.com/example/brm-evidence   # links to files at their commit
+          bundles: true            # each customer's evidence bundle (zip), linked from its page
 
 Findings never fail the build: they are pages of the site. Evidence is read by our
 own strict reader (``checks.load``), never by MkDocs.
@@ -50,6 +51,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ..bundle import published
 from ..dates import judging_date
 from ..failure import crash
 from ..findings import Severity
@@ -71,6 +73,7 @@ class BrmConfig(base.Config):
     as_of = c.Optional(c.Type((str, date)))  # YAML reads an unquoted date as a date
     publish_contacts = c.Type(bool, default=False)
     repo_url = c.Optional(c.Type(str))
+    bundles = c.Type(bool, default=True)  # each customer's evidence bundle, built with the site
 
 
 def resolve_as_of(option: str | date | None, environ: Mapping[str, str] = os.environ, timezone: str = "UTC") -> date:
@@ -113,20 +116,28 @@ class BrmPlugin(BasePlugin[BrmConfig]):
             zone = Policy.from_repository(loaded.repository).business_hours.timezone
             self.as_of = resolve_as_of(self.as_of_option, timezone=zone)  # today where the procedures are
             findings = run(loaded, self.as_of)
+            history = read_history(self.root)
+            downloads = {}
+            if self.config.bundles:  # from the evidence just read and judged: nothing is read twice
+                downloads = published.downloads(
+                    self.root, loaded, findings, self.as_of, history, self.config.publish_contacts
+                )
             site = Site(
                 Evidence(
                     loaded=loaded,
                     findings=findings,
                     as_of=self.as_of,
-                    history=read_history(self.root),
+                    history=history,
                     publish_contacts=self.config.publish_contacts,
                     repo_url=self.config.repo_url,
+                    downloads=downloads,
                 )
             )
             nav = site.navigation()
             in_nav = set(_pages_of(nav))
             self.redact = site.redact
             generated: dict[str, str | bytes] = {**site.pages(), "calendar.ics": site.calendar_ics()}
+            generated |= {download.path: download.data for download in downloads.values()}
         # The evidence lives as long as the build: spare MkDocs' own collections walking it.
         gc.freeze()
         for path, content in generated.items():

@@ -1,4 +1,4 @@
-"""The management report on the site: one page per quarter, the last eight up to the as-of date.
+"""The management report on the site: one page per quarter, the last four up to the as-of date.
 
 Each page is ``brm report --period QUARTER`` as Markdown (:mod:`checks.management.markdown`),
 with every piece of evidence escaped by :func:`checks.site.markup.text` and the
@@ -13,9 +13,8 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ...load import Loaded
 from ...management import markdown
-from ...management.figures import build
+from ...management.figures import CompliancePoint, build
 from ...management.history import compliance
 from ...management.period import Period, named
 from ..markup import table, text
@@ -24,12 +23,12 @@ from .registry import Family, Page
 if TYPE_CHECKING:
     from .site import Site
 
-#: Quarters with a page of their own: the trend's eight.
-QUARTERS = 8
+#: Quarters with a page of their own: a year's, up to the as-of date (each page's trend spans eight).
+QUARTERS = 4
 
 
 def quarters(site: Site) -> list[Period]:
-    """The quarter of the as-of date and those before it, back to the first dated evidence (at most eight)."""
+    """The quarter of the as-of date and those before it, back to the first dated evidence (at most four)."""
     current = named(f"{site.as_of.year}-Q{1 + (site.as_of.month - 1) // 3}")
     assert current is not None
     dated = [r.date for r in site.whole.reviews] + [r.sent for r in site.whole.results]
@@ -40,11 +39,11 @@ def quarters(site: Site) -> list[Period]:
 
 def pages(site: Site) -> Iterator[Page]:
     shown = quarters(site)
-    read: dict[str, Loaded] = {}
+    judged: dict[date, CompliancePoint] = {}  # a month end is judged once for every page
     yield Page("report/index.md", "Management report", lambda here: index(site, shown), menu="All quarters")
     for quarter in shown:
         label = quarter.label + (" (to date)" if quarter.end > site.as_of else "")
-        yield Page(f"report/{quarter.label}.md", f"Management report {label}", partial(page, site, quarter, read),
+        yield Page(f"report/{quarter.label}.md", f"Management report {label}", partial(page, site, quarter, judged),
                    menu=label)  # fmt: skip
 
 
@@ -71,11 +70,11 @@ def index(site: Site, shown: list[Period]) -> str:
     )
 
 
-def page(site: Site, quarter: Period, read: dict[str, Loaded], here: str) -> str:
+def page(site: Site, quarter: Period, judged: dict[date, CompliancePoint], here: str) -> str:
     head = site.history.head
     provenance = f"commit {head.short} of {head.date}" if head is not None and site.history.missing is None else ""
     report = build(site.whole, site.policy, quarter, site.as_of, provenance)
     root = site.whole.root
     prepared: date = site.as_of
-    report.compliance = compliance(root, quarter, prepared, site.evidence.loaded, site.policy.zone, read)
+    report.compliance = compliance(root, quarter, prepared, site.evidence.loaded, site.policy.zone, judged)
     return markdown.render(report, escape=text, svg=True)
