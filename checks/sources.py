@@ -50,7 +50,7 @@ Content = bytes | Refused | TooLarge
 
 @dataclass(frozen=True)
 class Known:
-    """Content known by its SHA-256 alone (a git blob seen before): the bytes are read only if needed."""
+    """Content known by its SHA-256 (hashed already, or a git blob seen before): read again only if needed."""
 
     digest: bytes
 
@@ -78,7 +78,7 @@ def violations(document: Document, json_path: JsonPath, type_name: str, record: 
             return []
     found = validator(type_name).violations(record)
     if verdicts is not None:
-        verdicts[json_path] = found
+        verdicts[json_path] = found or True  # True: valid (one shared object, not an empty list a record)
     return found
 
 
