@@ -403,7 +403,7 @@ def test_attention_names_what_needs_a_decision_first(report: ManagementReport) -
     assert "1 performance review was held late: RetailCo (due 2026-07-08, held 2026-07-20)." in said
     assert any(s.startswith("1 action was past due at 2026-09-30; the longest overdue is ACT-0012") for s in said)
     assert "1 complaint was not acknowledged within the target (CMP-0003)." in said
-    assert "2 complaints were not resolved within the P10D target (CMP-0002 and CMP-0003)." in said
+    assert "2 complaints were not resolved within the target of 10 days (CMP-0002 and CMP-0003)." in said
     assert "1 complaint was open at 2026-09-30 (CMP-0003)." in said
     assert any(
         s.startswith("1 entry was past its re-confirmation date at the end of 2026-Q3: Ella Stone") for s in said

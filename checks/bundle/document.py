@@ -29,7 +29,8 @@ from urllib.parse import quote
 
 from ..boundary import resolve
 from ..business_hours import describe, describe_duration
-from ..coverage import cadence, is_periodic
+from ..coverage import cadence, is_periodic, representative_due, requirements_due
+from ..dates import in_words
 from ..findings import Finding, Severity
 from ..load import responses_path
 from ..management.figures import measured_on, timing
@@ -408,11 +409,9 @@ class Document:
     # ------------------------------------------------------------------ sections
 
     def representatives(self, customer: Customer) -> str:
-        interval = self.policy.representative_confirmation
         rows = []
         for representative in customer.representatives:
-            basis = representative.confirmed or representative.since
-            due = interval.after(basis) if basis is not None else None
+            due = representative_due(representative, self.policy)
             authority = ", ".join(self._code(a) for a in representative.authority)
             rows.append(
                 [
@@ -479,12 +478,7 @@ class Document:
         return "\n".join(out) or "<p class='note'><em>No service recorded.</em></p>"
 
     def requirements_card(self, record: Requirements) -> str:
-        if record.confirm_by is not None:
-            due: date | None = record.confirm_by
-        elif record.effective is not None:
-            due = self.policy.requirements_confirmation.after(record.effective)
-        else:
-            due = None
+        due = requirements_due(record, self.policy)
         service = self.services.get(record.service or "")
         approvals, customer_ok, owner_ok = [], False, False
         for approval in record.approvals:
@@ -531,7 +525,8 @@ class Document:
         last = performance[-1] if performance else None
         planned = cadence(interval, last.date if last else None, None, part.customer.onboarded)
         cadence_line = (
-            f"Reviews every {self._t(interval.text)} (the customer's own interval, else its tier's); next due "
+            f"Performance reviews {in_words(interval, every=True)} (the customer's own interval, else its tier's); "
+            "next due "
             f"{self._date(planned.due)}."
             if interval is not None
             else "No review cadence is planned for this customer's tier."
@@ -753,7 +748,7 @@ class Document:
                         "Acknowledged",
                         when(complaint.acknowledged),
                         f"{html.escape(describe_duration(timed.acknowledgement))} of business time; target "
-                        f"{self._t(target.text if target else DASH)} {judged}",
+                        f"{in_words(target, business=True) if target else DASH} {judged}",
                     ]
                 )
             elif complaint.acknowledged is None:
@@ -859,22 +854,25 @@ class Document:
         tiers = [
             [
                 self._t(t.name),
-                self._t(t.review_interval.text if t.review_interval else DASH),
-                self._t(t.survey_interval.text if t.survey_interval else DASH),
+                in_words(t.review_interval, every=True) if t.review_interval else DASH,
+                in_words(t.survey_interval, every=True) if t.survey_interval else DASH,
             ]
             for t in policy.tiers.values()
         ]
         hours = policy.business_hours
         days = ", ".join(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][d] for d in hours.days)
         settings = [
-            ("Grace after a due date", self._t(policy.grace.text)),
+            ("Grace after a due date", in_words(policy.grace)),
             (
                 "Satisfaction targets",
                 ", ".join(f"{self._t(k)} {v:g}" for k, v in policy.satisfaction_targets.items()) or DASH,
             ),
-            ("Representative re-confirmation", self._t(policy.representative_confirmation.text)),
-            ("Requirements re-confirmation", self._t(policy.requirements_confirmation.text)),
-            ("Complaint acknowledgement", self._t(policy.acknowledgement.text if policy.acknowledgement else DASH)),
+            ("Representative re-confirmation", in_words(policy.representative_confirmation, every=True)),
+            ("Requirements re-confirmation", in_words(policy.requirements_confirmation, every=True)),
+            (
+                "Complaint acknowledgement",
+                in_words(policy.acknowledgement, business=True) if policy.acknowledgement else DASH,
+            ),
             (
                 "Business hours",
                 f"{days}, {hours.start:%H:%M} to {hours.end:%H:%M} {self._t(hours.timezone)}"
@@ -882,7 +880,7 @@ class Document:
             ),
             (
                 "Complaint resolution target",
-                self._t(policy.resolution_target.text if policy.resolution_target else DASH),
+                in_words(policy.resolution_target) if policy.resolution_target else DASH,
             ),
             ("Escalation path", ", ".join(self._person(p) for p in policy.escalation_path) or DASH),
         ]

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..boundary import resolve
+from ..coverage import received_on
 from ..findings import Finding
 from ..load import responses_path
-from ..management.figures import day_in, measured_on
+from ..management.figures import measured_on
 from ..management.period import Period
 from ..model import Action, Complaint, Customer, Instrument, Repository, Requirements, Result, Review, Waiver
 from ..policy import BRM_PROCEDURE, COMMUNICATION_PLAN, COMPLAINT_PROCEDURE, Policy
@@ -145,10 +146,8 @@ def _open_during(action: Action, period: Period | None) -> bool:
 
 
 def _complaint_during(complaint: Complaint, period: Period, policy: Policy) -> bool:
-    if complaint.received is None:
-        return False
-    received = day_in(complaint.received, policy)
-    if received > period.end:
+    received = received_on(complaint, policy)
+    if received is None or received > period.end:
         return False
     return received >= period.start or complaint.resolved is None or complaint.resolved >= period.start
 

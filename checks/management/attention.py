@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from ..dates import in_words
 from .figures import LATE, MISSED, NOTABLE_DROP, OVERDUE, ManagementReport, Satisfaction
 
 
@@ -122,8 +123,9 @@ def sentences(report: ManagementReport, name: Callable[[str], str] = str) -> lis
     if judged and met < judged:
         late_ids = [name(t.complaint.id or "?") for t in complaints.received if t.resolution_met is False]
         said.append(
-            f"{plural(judged - met, 'complaint')} {was(judged - met)} not resolved within the "
-            f"{complaints.resolution_target} target ({listing(late_ids)})."
+            f"{plural(judged - met, 'complaint')} {was(judged - met)} not resolved within the target"
+            + (f" of {in_words(complaints.resolution_target)}" if complaints.resolution_target else "")
+            + f" ({listing(late_ids)})."
         )
     if complaints.open_at_end:
         ids = [name(c.id or "?") for c in complaints.open_at_end]

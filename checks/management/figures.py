@@ -22,8 +22,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from ..business_hours import CalendarError, add_business_hours, business_time_between, check_calendar
-from ..coverage import cadence, coverage, is_periodic, performance_reviews
+from ..business_hours import CalendarError, check_calendar
+from ..coverage import (
+    cadence,
+    coverage,
+    is_periodic,
+    performance_reviews,
+    received_on,
+    representative_due,
+    requirements_due,
+    timeliness,
+)
+from ..dates import Interval
 from ..model import Action, Complaint, Customer, Repository, Result
 from ..policy import Policy
 from .period import Period, named
@@ -105,7 +115,7 @@ class DueReview:
 @dataclass(frozen=True)
 class Adherence:
     customer: Customer
-    interval: str | None  # the review interval as written (None: no cadence planned)
+    interval: Interval | None  # the review interval (None: no cadence planned)
     due: tuple[DueReview, ...]
 
     def count(self, state: str) -> int:
@@ -178,9 +188,9 @@ class Complaints:
     received: tuple[Timing, ...]
     by_service: tuple[tuple[str, int], ...]
     by_channel: tuple[tuple[str, int], ...]
-    acknowledgement_target: str | None  # as written, e.g. PT4H
+    acknowledgement_target: Interval | None  # business time, e.g. PT4H
     acknowledgement_bands: tuple[tuple[str, int], ...]
-    resolution_target: str | None
+    resolution_target: Interval | None
     escalations: tuple[tuple[int | None, str, int], ...]  # (level on the path or None, person, count)
     open_at_end: tuple[Complaint, ...]
     calendar_problem: str | None = None  # business hours that cannot be computed
@@ -416,7 +426,7 @@ def _adherence(repository: Repository, policy: Policy, customer: Customer, perio
     if anchor is None:
         if not held:  # never reviewed and no start date: missing as a whole (REV001 says so)
             missing = period.start <= prepared
-            return Adherence(customer, interval.text, (DueReview(None, None, MISSED),) if missing else ())
+            return Adherence(customer, interval, (DueReview(None, None, MISSED),) if missing else ())
         anchor = held[0]
     due_reviews: list[DueReview] = []
     last_day = min(period.end, prepared)
@@ -438,7 +448,7 @@ def _adherence(repository: Repository, policy: Policy, customer: Customer, perio
         if after is None or after <= due:  # pragma: no cover - an interval always moves forward
             break
         due = after
-    return Adherence(customer, interval.text, tuple(due_reviews))
+    return Adherence(customer, interval, tuple(due_reviews))
 
 
 # --------------------------------------------------------------------------- actions
@@ -517,7 +527,7 @@ def _complaints(repository: Repository, policy: Policy, period: Period, prepared
     resolution = policy.resolution_target
     timings = []
     for complaint in repository.complaints:
-        if complaint.received is None or day_in(complaint.received, policy) not in period:
+        if received_on(complaint, policy) not in period:
             continue
         timed = timing(complaint, policy, prepared)
         if timed is not None:
@@ -541,9 +551,9 @@ def _complaints(repository: Repository, policy: Policy, period: Period, prepared
         received=tuple(timings),
         by_service=_counted(t.complaint.service or "no service recorded" for t in timings),
         by_channel=_counted(t.complaint.channel or "no channel recorded" for t in timings),
-        acknowledgement_target=target.text if target is not None else None,
+        acknowledgement_target=target,
         acknowledgement_bands=tuple((label, bands[label]) for label in order if bands[label]),
-        resolution_target=resolution.text if resolution is not None else None,
+        resolution_target=resolution,
         escalations=tuple(
             (level, person, count)
             for (level, person), count in sorted(
@@ -558,39 +568,24 @@ def _complaints(repository: Repository, policy: Policy, period: Period, prepared
 def timing(complaint: Complaint, policy: Policy, prepared: date) -> Timing | None:
     """A complaint timed against the procedure's targets, as known on the report day (None: no `received`).
 
-    Acknowledgement is business time from received to acknowledged
-    (:func:`checks.business_hours.business_time_between`, as CMP001 counts it); a
-    complaint not acknowledged by its deadline on the report day missed it. Resolution
-    is due the resolution target after the day received in the procedure's time zone (as
-    CMP002 counts it).
+    The times and due dates are the checks' own (:func:`checks.coverage.timeliness`, what
+    CMP001 and CMP002 judge by). On the report day, a complaint not acknowledged by its
+    deadline has missed it, and one not resolved by its due date has missed that.
     """
-    if complaint.received is None:
+    day = received_on(complaint, policy)
+    if day is None:
         return None
-    hours = policy.business_hours
-    target = policy.acknowledgement
-    problem = calendar_problem(policy)  # an unknown zone or holiday calendar: nothing is timed (CMP001 says why)
-    allowance = timedelta(hours=target.hours()) if target is not None and problem is None else None
-    received_on = day_in(complaint.received, policy)
-    taken = ack_met = None
-    if problem is None and complaint.acknowledged is not None:
-        taken = business_time_between(complaint.received, complaint.acknowledged, hours)
-        ack_met = taken <= allowance if allowance is not None else None
-    elif allowance is not None and complaint.acknowledged is None:
-        try:
-            deadline = add_business_hours(complaint.received, allowance, hours)
-        except ValueError:
-            deadline = None
-        if deadline is not None and deadline.date() < prepared:
-            ack_met = False  # not acknowledged, and past its deadline on the report day
-    resolution = policy.resolution_target
-    due = resolution.after(received_on) if resolution is not None else None
-    days = resolved_met = None
-    if complaint.resolved is not None:
-        days = (complaint.resolved - received_on).days
-        resolved_met = complaint.resolved <= due if due is not None else None
-    elif due is not None and due < prepared and complaint.stage != "closed":
+    judged = timeliness(complaint, policy)
+    acknowledged_met = judged.acknowledged_in_time
+    deadline = judged.acknowledgement_due
+    if complaint.acknowledged is None and deadline is not None and deadline.date() < prepared:
+        acknowledged_met = False
+    resolved_met = judged.resolved_in_time
+    due = judged.resolution_due
+    if complaint.resolved is None and due is not None and due < prepared and complaint.stage != "closed":
         resolved_met = False
-    return Timing(complaint, received_on, taken, ack_met, due, days, resolved_met)
+    days = (complaint.resolved - day).days if complaint.resolved is not None else None
+    return Timing(complaint, day, judged.acknowledged_after, acknowledged_met, due, days, resolved_met)
 
 
 def calendar_problem(policy: Policy) -> str | None:
@@ -626,21 +621,13 @@ def _confirmations(repository: Repository, policy: Policy, period: Period) -> li
     customers = repository.by_id(repository.customers)
     for customer in repository.customers:
         for representative in customer.representatives:
-            basis = representative.confirmed or representative.since
-            if basis is None:
-                continue
-            due = policy.representative_confirmation.after(basis)
-            if due <= horizon:
+            due = representative_due(representative, policy)
+            if due is not None and due <= horizon:
                 subject = representative.name or representative.id or "?"
                 found.append(Confirmation("representative", customer, subject, due, representative.source.path))
     for requirements in repository.requirements:
-        if requirements.confirm_by is not None:
-            due = requirements.confirm_by
-        elif requirements.effective is not None:
-            due = policy.requirements_confirmation.after(requirements.effective)
-        else:
-            continue
-        if due <= horizon:
+        due = requirements_due(requirements, policy)
+        if due is not None and due <= horizon:
             service = services.get(requirements.service or "")
             subject = (service.name if service is not None else None) or requirements.service or "?"
             found.append(

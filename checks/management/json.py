@@ -59,7 +59,7 @@ def render(report: ManagementReport) -> str:
             "customers": [
                 {
                     "customer": r.customer.id,
-                    "interval": r.interval,
+                    "interval": r.interval.text if r.interval is not None else None,
                     "due": [
                         {"due": _day(d.due), "held": _day(d.held), "state": d.state, "minutes": d.evidence}
                         for d in r.due
@@ -101,10 +101,10 @@ def render(report: ManagementReport) -> str:
             ],
             "by_service": dict(c.by_service),
             "by_channel": dict(c.by_channel),
-            "acknowledgement_target": c.acknowledgement_target,
+            "acknowledgement_target": c.acknowledgement_target.text if c.acknowledgement_target else None,
             "acknowledgement_bands": dict(c.acknowledgement_bands),
             "acknowledged_in_time": list(c.acknowledged_in_time),
-            "resolution_target": c.resolution_target,
+            "resolution_target": c.resolution_target.text if c.resolution_target else None,
             "resolved_in_time": list(c.resolved_in_time),
             "escalations": [{"level": level, "to": person, "count": n} for level, person, n in c.escalations],
             "open_at_end": [x.id for x in c.open_at_end],

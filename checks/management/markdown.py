@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from ..business_hours import describe_duration
+from ..dates import in_words
 from ..site import charts
 from .attention import highlights, listing, percent, plural, points, score, sentences
 from .figures import (
@@ -185,7 +186,7 @@ def _reviews(report: ManagementReport, e: Escape) -> list[str]:
         rows.append(
             [
                 e(adherence.customer.label),
-                e(adherence.interval),
+                in_words(adherence.interval, every=True),
                 str(len(adherence.due)),
                 str(adherence.count(ON_TIME)),
                 str(adherence.count(LATE)),
@@ -255,7 +256,7 @@ def _complaints(report: ManagementReport, e: Escape) -> list[str]:
             met, judged = c.acknowledged_in_time
             median = c.median_acknowledgement
             lines.append(
-                f"Acknowledged within the target of {e(c.acknowledgement_target)} business time: "
+                f"Acknowledged within the target of {in_words(c.acknowledgement_target, business=True)}: "
                 f"{percent(met, judged)}"
                 + (f"; median {describe_duration(median)} of business time" if median is not None else "")
                 + "."
@@ -264,7 +265,7 @@ def _complaints(report: ManagementReport, e: Escape) -> list[str]:
             lines += _table(["Acknowledged", "Complaints"], [[b, str(n)] for b, n in c.acknowledgement_bands], "")
         if c.resolution_target:
             met, judged = c.resolved_in_time
-            lines += [f"Resolved within the target of {e(c.resolution_target)}: {percent(met, judged)}.", ""]
+            lines += [f"Resolved within the target of {in_words(c.resolution_target)}: {percent(met, judged)}.", ""]
         rows = [
             [
                 e(t.complaint.id or "?"),
