@@ -253,6 +253,12 @@ def every(interval: Interval, noun: str) -> str:
     return f"{'annual' if words == 'annually' else words} {noun}"
 
 
+def grace_words(grace: Interval) -> str:
+    """The policy's grace as findings and pages say it: ``14 days' grace``, ``1 day's grace``."""
+    length = in_words(grace)
+    return f"{length}' grace" if length.endswith("s") else f"{length}'s grace"
+
+
 def iso(interval: Interval) -> str:
     """The ISO 8601 form of an interval written as a word (`quarterly` is P3M)."""
     return WORDS.get(interval.text, interval.text)

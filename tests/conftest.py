@@ -323,3 +323,14 @@ def browser() -> Iterator[Any]:
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled example's site, built once (``mkdocs build --strict``) for every test that reads it."""
+    from .site_support import build_example
+
+    site = tmp_path_factory.mktemp("example-site")
+    result = build_example(site)
+    assert result.returncode == 0, result.stderr
+    return site

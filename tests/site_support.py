@@ -82,9 +82,14 @@ PLANTED_MINUTES = dedent(
 )
 
 
+#: A register file in a register's folder, with a record that breaks its schema (a BRM002 about the file).
+PLANTED_REGISTER_FILE = "registers/actions/ACT-0099.yaml"
+
+
 def planted_repository(root: Path) -> Path:
-    """The small fixture repository of conftest, plus the planted minutes."""
-    return write_repo(root, {PLANTED: PLANTED_MINUTES})
+    """The small fixture repository of conftest, plus the planted minutes and a broken action file."""
+    broken = "id: ACT-0099\ntitle: Planted\nowner: alex-morgan\nraised: 2026-11-01\ndue: soon\n"
+    return write_repo(root, {PLANTED: PLANTED_MINUTES, PLANTED_REGISTER_FILE: broken})
 
 
 # --- hostile evidence: a payload in every string field of every record type -------------------
@@ -285,11 +290,25 @@ def hostile_repository(root: Path) -> Hostile:
     return hostile
 
 
-def mkdocs_config(root: Path, destination: Path, **options: Any) -> dict[str, Any]:
-    """The project's own mkdocs.yml, pointed at another evidence root and site folder."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+class _MkDocsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml as MkDocs does, but an ``!ENV`` value is left unset (the tests set what they need)."""
+
+
+_MkDocsLoader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def project_config() -> dict[str, Any]:
+    """The project's mkdocs.yml, as data."""
+    config: dict[str, Any] = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkDocsLoader)
+    return config
+
+
+def mkdocs_config(root: Path, destination: Path, site_url: str | None = None, **options: Any) -> dict[str, Any]:
+    """The project's own mkdocs.yml, pointed at another evidence root and site folder (and address)."""
+    config = project_config()
     config["docs_dir"] = str((ROOT / config["docs_dir"]).resolve())
     config["site_dir"] = str(destination)
+    config["site_url"] = site_url
     plugins = []
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "brm" in plugin:
@@ -299,12 +318,14 @@ def mkdocs_config(root: Path, destination: Path, **options: Any) -> dict[str, An
     return config
 
 
-def build(config_dir: Path, root: Path, destination: Path, **options: Any) -> subprocess.CompletedProcess[str]:
+def build(
+    config_dir: Path, root: Path, destination: Path, site_url: str | None = None, **options: Any
+) -> subprocess.CompletedProcess[str]:
     """``mkdocs build --strict`` of ``root`` into ``destination``, in a subprocess like `make site`."""
     config_dir.mkdir(parents=True, exist_ok=True)
     config_file = config_dir / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(mkdocs_config(root, destination, **options)), encoding="utf-8")
-    environment = {k: v for k, v in os.environ.items() if k != "BRM_AS_OF"}
+    config_file.write_text(yaml.safe_dump(mkdocs_config(root, destination, site_url, **options)), encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if k not in ("BRM_AS_OF", "BRM_SITE_URL")}
     environment["NO_MKDOCS_2_WARNING"] = "1"
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config_file)],
@@ -315,9 +336,12 @@ def build(config_dir: Path, root: Path, destination: Path, **options: Any) -> su
     )
 
 
-def build_example(destination: Path) -> subprocess.CompletedProcess[str]:
-    """The bundled example, with the repository's mkdocs.yml as it is."""
-    environment = {**os.environ, "BRM_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1"}
+def build_example(destination: Path, site_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The bundled example, with the repository's mkdocs.yml as it is (published at ``site_url``, if given)."""
+    environment = {k: v for k, v in os.environ.items() if k != "BRM_SITE_URL"}
+    environment.update(
+        {"BRM_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1", **({"BRM_SITE_URL": site_url} if site_url else {})}
+    )
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)],
         cwd=ROOT,

@@ -221,7 +221,7 @@ def test_act003_message_says_when_it_was_due(repo) -> None:
     root = repo({TRACKER: ACTIONS.replace("due: 2026-12-15", "due: 2026-11-01")})
     [finding] = check(root, select=("ACT003",))
     assert "ACT-0001 (owner alex-morgan) is still open; it was due on 2026-11-01" in finding.message
-    assert "+P14D grace" in finding.message
+    assert "+14 days' grace" in finding.message
 
 
 # --- ACT004 -------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def test_cmp001_message_names_received_deadline_and_lateness(repo) -> None:
     assert finding.subject == "CMP-0001"
     assert "CMP-0001 (RetailCo) was acknowledged 2026-10-05 12:41 BST" in finding.message
     assert "4 h 1 min of business time after it was received 2026-10-02 16:40 BST" in finding.message
-    assert "1 min later than the PT4H target (deadline 2026-10-05 12:40 BST)" in finding.message
+    assert "1 min later than the 4 business hours target (deadline 2026-10-05 12:40 BST)" in finding.message
 
 
 # (name, received, acknowledged field, expected line or None)
@@ -191,7 +191,7 @@ def test_cmp002_unresolved_past_target_and_not_escalated(repo, name, changes, ex
 def test_cmp002_message_says_when_it_was_due_and_whom_to_escalate_to(repo) -> None:
     [finding] = check(repo(complaint(received="2026-10-29T10:00:00+00:00")), select=("CMP002",))
     assert finding.subject == "CMP-0001"
-    assert "received 2026-10-29, is unresolved past its P10D resolution target (2026-11-08" in finding.message
+    assert "received 2026-10-29, is unresolved past its resolution target of 10 days (2026-11-08" in finding.message
     assert "jordan-lee first" in finding.message
 
 

@@ -53,7 +53,7 @@ def test_rev001_message_says_what_when_and_how(repo) -> None:
     [finding] = check(repo(), date(2026, 12, 25), select=("REV001",))
     assert finding.subject == "retailco"
     assert finding.message.startswith(
-        "RetailCo: no performance review since 2026-11-10; monthly reviews were due by 2026-12-10 (+P14D grace): "
+        "RetailCo: no performance review since 2026-11-10; monthly reviews were due by 2026-12-10 (+14 days' grace): "
     )
     assert "reviews/" in finding.message
 
@@ -89,7 +89,7 @@ def test_rev001_never_reviewed_is_an_error(repo) -> None:
     root = repo({REVIEW: None})
     [finding] = check(root, select=("REV001",))
     assert (finding.rule, finding.severity.value, finding.path, finding.line) == ("REV001", "error", *RETAILCO[1:])
-    assert finding.message.startswith("RetailCo: no performance review on record; reviews are due every P1M: ")
+    assert finding.message.startswith("RetailCo: no performance review on record; reviews are due monthly: ")
 
 
 ONBOARDED = [
@@ -288,7 +288,7 @@ def test_rev004_process_review_cadence(repo, name, as_of, severity) -> None:
 def test_rev004_message(repo) -> None:
     [finding] = check(repo(), date(2027, 7, 15), select=("REV004",))
     assert finding.subject == "brm-procedure"
-    assert "no process review since 2026-06-30; annual process reviews were due by 2027-06-30 (+P14D grace)" in (
+    assert "no process review since 2026-06-30; annual process reviews were due by 2027-06-30 (+14 days' grace)" in (
         finding.message
     )
 
@@ -296,7 +296,7 @@ def test_rev004_message(repo) -> None:
 def test_rev004_never_reviewed_is_an_error(repo) -> None:
     [finding] = check(repo({PROCESS: None}), select=("REV004",))
     assert (finding.severity.value, finding.path, finding.line) == ("error", PROCEDURE, POLICY_LINE)
-    assert "no process review on record; process reviews are due every P1Y" in finding.message
+    assert "no process review on record; process reviews are due annually" in finding.message
 
 
 def test_rev004_interval_comes_from_the_policy(repo) -> None:

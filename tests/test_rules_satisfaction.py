@@ -63,7 +63,7 @@ def test_sat001_message(repo) -> None:
     assert finding.subject == "retailco"
     assert finding.message.startswith(
         f"RetailCo: no satisfaction result since 2026-10-01 ({RESULT}); quarterly surveys were due by "
-        "2027-01-01 (+P14D grace): "
+        "2027-01-01 (+14 days' grace): "
     )
 
 
@@ -87,7 +87,7 @@ def test_sat001_result_of_another_tier_does_not_cover(repo) -> None:
 def test_sat001_never_surveyed_is_an_error(repo) -> None:
     [finding] = check(repo({RESULT: None}), select=("SAT001",))
     assert (finding.severity.value, finding.path, finding.line) == ("error", CUSTOMERS_PATH, 1)
-    assert "no satisfaction result on record (its own or tier standard's); surveys are due every P3M" in (
+    assert "no satisfaction result on record (its own or tier standard's); surveys are due every 3 months" in (
         finding.message
     )
 
@@ -98,7 +98,7 @@ def test_sat001_a_new_customer_counts_from_onboarded(repo) -> None:
     assert found(root, "SAT001") == []  # the first survey is due 2027-01-01
     [finding] = check(root, date(2027, 1, 16), select=("SAT001",))
     assert finding.severity.value == "error"
-    assert "since it was onboarded on 2026-10-01; the first was due by 2027-01-01 (+P14D grace)" in finding.message
+    assert "since it was onboarded on 2026-10-01; the first was due by 2027-01-01 (+14 days' grace)" in finding.message
 
 
 def test_sat001_tier_without_survey_interval_is_skipped(repo) -> None:

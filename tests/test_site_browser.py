@@ -8,6 +8,7 @@ serious or critical accessibility violation on the dashboard or a customer page.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,17 +16,15 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
 from .conftest import ROOT
-from .site_support import PLANTED, build, build_example, planted_repository, serve
+from .site_support import PLANTED, build, planted_repository, serve
 
 AXE = ROOT / "tests/.cache/axe.min.js"  # fetched by `make test` (see the Makefile)
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def sites(tmp_path_factory: pytest.TempPathFactory, example_site: Path) -> Iterator[dict[str, str]]:
     base = tmp_path_factory.mktemp("browser")
-    example = base / "example"
-    built = build_example(example)
-    assert built.returncode == 0, built.stderr
+    example = example_site
     planted = base / "planted"
     built = build(base / "config", planted_repository(base / "evidence"), planted)
     assert built.returncode == 0, built.stderr

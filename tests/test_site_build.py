@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import icalendar
 import pytest
 
 from .conftest import ROOT
-from .site_support import AS_OF, PLANTED, build, build_example, contacts_of_example, planted_repository
+from .site_support import (
+    AS_OF,
+    PLANTED,
+    PLANTED_REGISTER_FILE,
+    build,
+    build_example,
+    contacts_of_example,
+    planted_repository,
+)
 
 #: Any element that would make the browser fetch from another host.
 REMOTE_ASSET = re.compile(
@@ -19,11 +30,8 @@ REMOTE_ASSET = re.compile(
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("example-site")
-    result = build_example(site)
-    assert result.returncode == 0, result.stderr
-    return site
+def example(example_site: Path) -> Path:
+    return example_site
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +147,59 @@ def test_fixture_without_git_says_so(planted) -> None:
     site, _, _ = planted
     assert "no git history" in planted_page(site)
     assert "no git history" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_finding_on_a_register_file_links_to_an_anchor_that_exists(planted) -> None:
+    """The strict build checks every anchor (mkdocs.yml: validation.anchors), and the link lands on the file."""
+    site, returncode, stderr = planted
+    assert returncode == 0, stderr
+    findings = (site / "findings/index.html").read_text(encoding="utf-8")
+    link = re.search(r'href="(\.\./registers/actions/#([^"]+))"><code>' + re.escape(PLANTED_REGISTER_FILE), findings)
+    assert link is not None, "the finding about the register file links to the action tracker"
+    actions = (site / "registers/actions/index.html").read_text(encoding="utf-8")
+    assert f'id="{link.group(2)}"' in actions
+
+
+def test_an_anchor_that_does_not_exist_fails_the_strict_build(tmp_path: Path) -> None:
+    """Control for the test above: with the project's mkdocs.yml, a link to a missing anchor fails --strict."""
+    from .site_support import project_config
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\n[there](other.md#no-such-anchor)\n", encoding="utf-8")
+    (docs / "other.md").write_text("# Other\n", encoding="utf-8")
+    config = {"site_name": "x", "docs_dir": str(docs), "site_dir": str(tmp_path / "site"),
+              "validation": project_config()["validation"]}  # fmt: skip
+    (tmp_path / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml")],
+                            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})  # fmt: skip
+    assert result.returncode != 0 and "no-such-anchor" in result.stderr
+
+
+PAGES_URL = "https://example-org.github.io/evidence/"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example built for a GitHub Pages project site (BRM_SITE_URL, as the publish workflow sets it)."""
+    site = tmp_path_factory.mktemp("pages-site")
+    result = build_example(site, site_url=PAGES_URL)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_the_sitemap_lists_every_page_at_the_project_site(published: Path) -> None:
+    sitemap = (published / "sitemap.xml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    pages = {PAGES_URL + str(p.parent.relative_to(published)).removeprefix(".") for p in html_files(published)}
+    pages = {p if p.endswith("/") else p + "/" for p in pages if "404.html" not in p}
+    assert listed == pages - {PAGES_URL + "404/"} and len(listed) > 50
+
+
+def test_the_404_page_finds_its_assets_under_the_project_path(published: Path) -> None:
+    """GitHub Pages serves 404.html for any missing path: its links must not be relative to that path."""
+    page = (published / "404.html").read_text(encoding="utf-8")
+    targets = re.findall(r'(?:href|src)="([^"#]+)"', page)
+    local = [t for t in targets if not t.startswith(("http://", "https://", "data:"))]
+    assert local and all(t.startswith("/evidence/") for t in local), local
+    assert "/evidence/assets/brm.css" in local

@@ -14,7 +14,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from checks.clauses import load_clause_map
-from checks.coverage import coverage
+from checks.coverage import coverage, representative_due, requirements_due
+from checks.dates import Interval, in_words
 from checks.findings import Severity
 from checks.load import load
 from checks.policy import Policy
@@ -26,7 +27,7 @@ from checks.site.plugin import _pages_of, resolve_as_of
 from checks.site.provenance import Commit, History, read_history
 from checks.site.sanitize import EvidenceRenderer, Redactor
 
-from .conftest import AS_OF, BASE, dedent, write_repo
+from .conftest import AS_OF, BASE, MEDTECH, dedent, write_repo
 from .site_support import PLANTED, PLANTED_MINUTES
 
 REVIEW = "reviews/2026/2026-11-10-retailco.md"
@@ -585,3 +586,279 @@ def test_unreadable_evidence_is_a_finding_not_a_crash(repo) -> None:
     pages = the_site.pages()
     assert "BRM001" in pages["findings.md"]
     assert any(f.severity is Severity.ERROR for f in the_site.findings)
+
+
+# --- dates: one computation, said in words --------------------------------------------------------
+
+COMPLAINTS = dedent(
+    """
+    - id: CMP-0001
+      customer: retailco
+      service: cloud-hosting
+      summary: Maintenance during the Friday peak.
+      channel: service-portal
+      received: 2026-10-02T16:40:00+01:00
+      acknowledged: 2026-10-05T13:11:00+01:00
+      stage: closed
+      escalations:
+        - {to: jordan-lee, at: 2026-10-06T09:00:00+01:00}
+      resolved: 2026-10-09
+      feedback: Customer confirmed the fix.
+    - id: CMP-0002
+      customer: retailco
+      service: cloud-hosting
+      channel: email
+      received: 2026-11-02T10:00:00+00:00
+      stage: investigation
+      escalations: []
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "options", "said"),
+    [
+        ("P1M", {"every": True}, "monthly"),
+        ("P3M", {"every": True}, "every 3 months"),
+        ("quarterly", {"every": True}, "quarterly"),
+        ("P1Y", {"every": True}, "annually"),
+        ("P2W", {"every": True}, "every 2 weeks"),
+        ("P14D", {}, "14 days"),
+        ("P1Y6M", {}, "1 year and 6 months"),
+        ("PT4H", {"business": True}, "4 business hours"),
+        ("P1D", {"business": True}, "24 business hours"),
+        ("PT1H30M", {"business": True}, "1 business hour and 30 minutes"),
+    ],
+)
+def test_durations_are_said_in_words(written: str, options: dict[str, bool], said: str) -> None:
+    interval = Interval.parse(written, business_time=options.get("business", False))
+    assert interval is not None and in_words(interval, **options) == said
+
+
+def test_pages_say_durations_in_words(repo) -> None:
+    pages = site(repo({"registers/complaints.yaml": COMPLAINTS})).pages()
+    customer = pages["customers/retailco.md"]
+    assert "- **Performance reviews:** monthly (its tier's interval)" in customer
+    assert "- **Satisfaction surveys:** every 3 months (its tier's interval)" in customer
+    assert "confirmed with the customer annually" in customer
+    assert "within 4 business hours" in pages["registers/complaints.md"]
+    assert "within 10 days of receipt" in pages["registers/complaints.md"]
+    assert "an error after 14 days' grace" in pages["rules/REV001.md"]
+    assert "| monthly |" in pages["registers/customers.md"]
+    procedure = pages["procedures/complaint-handling.md"]
+    assert "Acknowledged within 4 business hours; resolved within 10 days of receipt" in procedure
+    own_words = {path: page.split("## Controlled settings")[0] for path, page in pages.items() if "rules/" not in path}
+    iso = re.compile(r"\bP(?:T\d|\d+[YMWD])")  # the site's own text, not evidence or rule documentation
+    assert {path: iso.findall(page) for path, page in own_words.items() if iso.search(page)} == {}
+
+
+def test_complaint_timeliness_is_explicit(repo) -> None:
+    pages = site(repo({"registers/complaints.yaml": COMPLAINTS})).pages()
+    rows = {
+        m.group(): row for row in shown_rows(pages["registers/complaints.md"]) if (m := re.search(r"CMP-000\d", row))
+    }
+    late = rows["CMP-0001"]  # received on a Friday at 16:40, acknowledged on Monday at 13:11
+    assert "received 2026-10-02 16:40 BST" in late and "Maintenance during the Friday peak." in late
+    assert "2026-10-05 13:11 BST, after 4 h 31 min of business time ✖ target missed" in late
+    assert "due 2026-10-12; resolved 2026-10-09 ✔ in time" in late and "stage: closed" in late
+    assert "Jordan Lee on 2026-10-06 09:00 BST" in late
+    waiting = rows["CMP-0002"]
+    assert "not yet: due by 2026-11-02 14:00 GMT ✖ overdue" in waiting
+    assert "due 2026-11-12 ✖ overdue" in waiting and "stage: investigation" in waiting
+    customer = "\n".join(shown_rows(pages["customers/retailco.md"]))
+    assert "after 4 h 31 min of business time ✖ target missed" in customer
+
+
+def shown_rows(page: str) -> list[str]:
+    """Each table row of a page as its reader sees it: the text of its cells."""
+    rendered = html(page)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).replace(" ,", ",").strip()
+            for row in re.findall(r"<tr>(.*?)</tr>", rendered, re.S)]  # fmt: skip
+
+
+def test_an_overdue_complaint_is_in_the_calendar(repo) -> None:
+    the_site = site(repo({"registers/complaints.yaml": COMPLAINTS}))
+    page = the_site.pages()["calendar.md"]
+    overdue = page[page.index("## Overdue") : page.index("## Upcoming")]
+    assert "Complaint resolution due: CMP\\-0002 \\(retailco\\)" in overdue
+    assert "Complaint acknowledgement due: CMP\\-0002" in overdue
+    assert "CMP-0001" not in page  # resolved and closed: nothing more is due
+    events = icalendar.Calendar.from_ical(the_site.calendar_ics()).walk("VEVENT")
+    resolution = [e for e in events if str(e["summary"]).startswith("Complaint resolution due: CMP-0002")]
+    assert len(resolution) == 1 and "(overdue)" in str(resolution[0]["summary"])
+    assert resolution[0].decoded("dtstart") == date(2026, 11, 12)
+
+
+def test_the_next_review_is_one_date_everywhere(repo) -> None:
+    """The date the last review set (2026-12-08) comes before the monthly cadence's (2026-12-10): it is the one."""
+    the_site = site(repo())
+    pages = the_site.pages()
+    customer = pages["customers/retailco.md"]
+    status = next(line for line in customer.splitlines() if line.startswith("| Performance review |"))
+    assert "| 2026-12-08 (set at the review of 2026-11-10; monthly, by 2026-12-10) |" in status
+    history = customer[customer.index("## Review history") : customer.index("## Satisfaction")]
+    latest = next(line for line in history.splitlines() if line.startswith("| [2026-11-10]"))
+    assert latest.rstrip(" |").endswith("2026-12-08")
+    reviews = [e for e in the_site.events if e.kind == "Performance review" and e.customer == "retailco"]
+    assert [e.when for e in reviews] == [date(2026, 12, 8)]  # one event, not one for each date
+
+
+def test_the_site_judges_evidence_as_of_its_date(repo) -> None:
+    """At a past date the pages show what the rules judged: later records are not there yet, and say so."""
+    root = repo()
+    earlier = date(2026, 11, 5)  # before the review of 2026-11-10 and the action it raised
+    the_site = site(root, as_of=earlier)
+    pages = the_site.pages()
+    assert "minutes/2026/2026-11-10-retailco.md" not in pages
+    dashboard = pages["index.md"]
+    row = the_site.coverage.customer("retailco")
+    assert row is not None and row.open_actions == ()
+    assert "| [Open actions](registers/actions.md) | 0 (0 past due) |" in dashboard
+    assert "- **Dated after the as-of date:** 1 review, 1 action: not yet on record at 2026-11-05" in dashboard
+    assert "ACT\\-0001" not in pages["registers/actions.md"]
+
+
+def test_representative_and_requirement_dates_are_the_rules(repo) -> None:
+    root = repo()
+    repository = load(root).repository
+    policy = Policy.from_repository(repository)
+    pages = site(root).pages()
+    (representative,) = repository.representatives
+    assert f"| {representative_due(representative, policy)} " in pages["customers/retailco.md"]
+    (requirements,) = repository.requirements
+    assert (
+        f"- **Re-confirm by:** {requirements_due(requirements, policy)} (its `confirm_by`)"
+        in pages["customers/retailco.md"]
+    )
+
+
+# --- what people read ---------------------------------------------------------------------------------
+
+
+def test_rule_titles_show_code_as_code(pages: dict[str, str]) -> None:
+    rendered = html(pages["rules/index.md"])
+    assert "past <code>confirm_by</code>, or older than <code>requirements_confirmation</code>" in rendered
+    assert "`confirm_by`" not in re.sub(r"<[^>]+>", "", rendered)
+    assert html(pages["rules/REQ003.md"]).startswith('<h1 id="req003-requirements-are-past-confirm_by')
+
+
+def test_counts_are_singular_or_plural(repo) -> None:
+    customers = BASE["registers/customers.yaml"].replace("confirmed: 2026-09-01", "confirmed: 2025-11-15")
+    page = site(repo({"registers/customers.yaml": customers})).pages()["index.md"]  # one REP004 warning
+    assert "1 warning</span>" in page and "1 warnings" not in page and "0 errors" in page
+
+
+def test_no_doubled_parentheses_or_labels(pages: dict[str, str]) -> None:
+    doubled = re.compile(r"\)\s*\(|\(\(|\)\)")
+    for path, page in pages.items():
+        text_only = re.sub(r"\]\([^)]*\)", "]", page)  # link targets are not text
+        assert not doubled.search(text_only), (path, doubled.findall(text_only))
+    clause_map = pages["clause-map.md"]
+    for line in clause_map.splitlines():
+        labels = re.findall(r"\[([^\]]+)\]\([^)]+\.md\)", line)
+        assert len(labels) == len(set(labels)), line
+
+
+def test_clause_map_rows_show_titles(pages: dict[str, str]) -> None:
+    clause_map = load_clause_map()
+    page = pages["clause-map.md"]
+    for requirement in clause_map.requirements:
+        assert requirement.title != requirement.id
+        assert f"[{text(requirement.title)}](clause-map.md#{requirement.id})" in page
+        assert f"## {text(requirement.title)} {{#{requirement.id}}}" in page
+
+
+def test_minutes_show_the_actions_of_each_kpi(repo) -> None:
+    review = BASE[REVIEW].replace(
+        '- {name: Availability, target: "99.9%", actual: "99.95%", met: true}',
+        '- {name: Availability, target: "99.9%", actual: "99.5%", met: false, actions: [ACT-0001]}',
+    )
+    page = site(repo({REVIEW: review})).pages()["minutes/2026/2026-11-10-retailco.md"]
+    row = next(line for line in page.splitlines() if "Availability" in line)
+    assert "[ACT\\-0001](../../registers/actions.md#act-0001)" in row and "missed" in row
+
+
+def test_an_instrument_page_names_each_results_customers(repo) -> None:
+    tier = dedent(
+        """
+        ---
+        type: satisfaction-result
+        instrument: csat-quarterly
+        instrument_version: "2"
+        tier: standard
+        period: 2026-Q2
+        sent: 2026-07-01
+        sent_by: alex-morgan
+        analysed_by: olivia-reid
+        invited: 10
+        responses: 8
+        scores: {csat: 88}
+        ---
+        Tier survey.
+        """
+    )
+    root = repo({"registers/customers.yaml": BASE["registers/customers.yaml"] + MEDTECH,
+                 "surveys/results/2026/2026-Q2-standard.md": tier})  # fmt: skip
+    page = site(root).pages()["surveys/instruments/csat-quarterly.md"]
+    results = page[page.index("## Results with this instrument") :]
+    assert "2026\\-Q3](../results/2026/2026-Q3-retailco.md): [RetailCo](../../customers/retailco.md)" in results
+    assert (
+        "the standard tier ([RetailCo](../../customers/retailco.md), [MedTech](../../customers/medtech.md))" in results
+    )
+
+
+def test_a_responses_file_given_from_the_root_is_shown_with_its_findings(repo) -> None:
+    result = BASE["surveys/results/2026/2026-Q3-retailco.md"].replace(
+        "scores: {csat: 88}", "scores: {csat: 88}\nresponses_file: surveys/results/2026/responses.csv"
+    )
+    root = repo({"surveys/results/2026/2026-Q3-retailco.md": result,
+                 "surveys/results/2026/responses.csv": "respondent,score\na,80\n"})  # fmt: skip
+    the_site = site(root)
+    page = the_site.pages()["surveys/results/2026/2026-Q3-retailco.md"]
+    assert "- **Responses file:** `surveys/results/2026/responses.csv`" in page
+    assert "surveys/results/2026/surveys/results" not in page
+    assert "SAT004" in page[page.index("## Findings on this result") :]  # 80 declared as 88
+    assert "`surveys/results/2026/responses.csv`: no git history" in page  # in the provenance
+    assert the_site.page_of_path["surveys/results/2026/responses.csv"] == "surveys/results/2026/2026-Q3-retailco.md"
+
+
+def test_every_page_carries_the_print_stamp(pages: dict[str, str]) -> None:
+    stamp = '<style>:root { --brm-stamp: "Evidence as of 2026-11-23, built from no git history (not read)"; }</style>'
+    assert all(page.rstrip().endswith(stamp) for page in pages.values())
+
+
+def test_registers_and_the_dashboard_are_wide(pages: dict[str, str]) -> None:
+    wide = {p for p, page in pages.items() if page.startswith("---\nhide:\n  - toc\n") and 'class="brm-wide"' in page}
+    assert {"index.md", "registers/actions.md", "registers/complaints.md", "heatmap.md"} <= wide
+    assert "customers/retailco.md" not in wide and "findings.md" not in wide
+
+
+def test_an_input_in_evidence_is_only_ever_a_box_nobody_can_tick() -> None:
+    rendered = EvidenceRenderer().render('<input type="text" onfocus="alert(1)" autofocus value="x">', REVIEW)
+    assert rendered == '<input type="checkbox" disabled="" aria-label="not done">'
+
+
+# --- the page registry ------------------------------------------------------------------------------
+
+
+def test_a_new_page_family_is_one_declaration(repo) -> None:
+    """A family's pages reach the page list, the menu and the titles; paths made from evidence are made unique."""
+    from checks.site.pages import FAMILIES, Family, Page
+
+    def extra(the_site: Site):
+        yield Page("report.md", "Management report", lambda here: "# Report\n", menu="Management report")
+        yield Page("customers/retailco.md", "Clash", lambda here: "# Clash\n", fixed=False)
+
+    root = repo()
+    loaded = load(root)
+    the_site = Site(Evidence(loaded, run(loaded, AS_OF), AS_OF), families=[*FAMILIES, Family("Report", extra)])
+    pages = the_site.pages()
+    assert pages["report.md"].startswith("# Report") and pages["customers/retailco-2.md"].startswith("# Clash")
+    assert {"Report": "report.md"} not in the_site.navigation()  # labelled unlike its section: a section
+    assert {"Report": [{"Management report": "report.md"}]} in the_site.navigation()
+    assert the_site.title_of("report.md") == "Management report"
+    with pytest.raises(ValueError, match="findings.md"):
+        Site(
+            Evidence(loaded, [], AS_OF),
+            families=[*FAMILIES, Family("Again", lambda s: [Page("findings.md", "x", str)])],
+        )

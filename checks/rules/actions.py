@@ -7,6 +7,7 @@ import shlex
 from collections.abc import Iterator
 from typing import Any
 
+from ..coverage import grace_words
 from ..findings import Location
 from ..model import Action, Body, Record, Result, Review
 from . import Breach, Context, rule
@@ -224,7 +225,7 @@ def overdue_action(context: Context) -> Iterator[Breach]:
             action.at("due"),
             subject_of(action),
             f"{_label(action)}{owner} is still {state}; it was due on {action.due} "
-            f"(+{context.policy.grace} grace): finish it and record status: done with closed and "
+            f"(+{grace_words(context.policy.grace)}): finish it and record status: done with closed and "
             "evidence, or record the new due date the customer agreed",
             due=action.due,
         )

@@ -12,7 +12,8 @@ from ..business_hours import (
     describe,
     describe_duration,
 )
-from ..coverage import acknowledgement_due, received_on, resolution_due
+from ..coverage import acknowledgement_due, grace_words, received_on, resolution_due
+from ..dates import in_words
 from ..model import Complaint, Record
 from ..policy import COMPLAINT_PROCEDURE
 from . import Breach, Context, rule
@@ -108,7 +109,7 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
                 f"{_label(context, complaint)} was acknowledged "
                 f"{describe(complaint.acknowledged.astimezone(deadline.tzinfo))}, "
                 f"{describe_duration(taken)} of business time after it was {when}: "
-                f"{describe_duration(taken - allowance)} later than the {target} target "
+                f"{describe_duration(taken - allowance)} later than the {in_words(target, business=True)} target "
                 f"(deadline {describe(deadline)}): acknowledge complaints within the target; "
                 "correct the time if it was recorded wrongly, or record why and waive it in registers/waivers.yaml",
             )
@@ -118,7 +119,7 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
                 complaint.at("acknowledged"),
                 subject_of(complaint),
                 f"{_label(context, complaint)} has no acknowledgement recorded: {when}, it was due to be "
-                f"acknowledged by {describe(deadline)} ({target} of business hours), {days} day"
+                f"acknowledged by {describe(deadline)} ({in_words(target, business=True)}), {days} day"
                 f"{'' if days == 1 else 's'} ago as of {context.as_of}: acknowledge it now and record "
                 "the instant under acknowledged",
             )
@@ -173,8 +174,8 @@ def unescalated_complaint(context: Context) -> Iterator[Breach]:
         yield Breach(
             complaint.at("escalations"),
             subject_of(complaint),
-            f"{_label(context, complaint)}, received {received_day}, is unresolved past its {target} "
-            f"resolution target ({due}; +{context.policy.grace} grace) and was not escalated: "
+            f"{_label(context, complaint)}, received {received_day}, is unresolved past its resolution target "
+            f"of {in_words(target)} ({due}; +{grace_words(context.policy.grace)}) and was not escalated: "
             f"escalate it along the escalation path in {_procedure_path(context)}{first} and record it "
             "under escalations, or record its resolution date under resolved",
             due=due,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..coverage import grace_words
 from ..findings import Location
 from ..model import Procedure
 from ..policy import BRM_PROCEDURE, COMMUNICATION_PLAN, COMPLAINT_PROCEDURE, REQUIRED_PROCEDURES
@@ -264,8 +265,9 @@ def procedure_uncontrolled(context: Context) -> Iterator[Breach]:
             yield Breach(
                 procedure.at("next_review"),
                 subject_of(procedure),
-                f"procedure {name} was due for review by {procedure.next_review} (+{context.policy.grace} "
-                "grace): review it, raise `version`, and set `approved` and the next `next_review`",
+                f"procedure {name} was due for review by {procedure.next_review} "
+                f"(+{grace_words(context.policy.grace)}): review it, raise `version`, and set `approved` "
+                "and the next `next_review`",
                 due=procedure.next_review,
             )
 

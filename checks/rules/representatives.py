@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..coverage import representative_due
+from ..coverage import grace_words, representative_due
+from ..dates import in_words
 from ..model import Representative
 from . import Breach, Context, rule
 from .reading import subject_of
@@ -295,7 +296,8 @@ def unconfirmed(context: Context) -> Iterator[Breach]:
                 representative.at(field),
                 subject_of(representative),
                 f"{customer.label}: representative {_who(representative)} {what} {basis}; "
-                f"re-confirmation (every {interval}) was due by {due} (+{context.policy.grace} grace): "
+                f"re-confirmation ({in_words(interval, every=True)}) was due by {due} "
+                f"(+{grace_words(context.policy.grace)}): "
                 "confirm the entry with the customer and set `confirmed` to that date",
                 due=due,
             )

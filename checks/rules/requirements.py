@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..coverage import requirements_due
+from ..coverage import grace_words, requirements_due
+from ..dates import in_words
 from ..findings import Location
 from ..model import Approval, Customer, Requirements
 from . import Breach, Context, rule
@@ -288,13 +289,14 @@ def requirements_unconfirmed(context: Context) -> Iterator[Breach]:
             location, why = requirements.at("confirm_by"), "were to be re-confirmed by"
         else:
             location = requirements.at("effective")
-            why = f"are effective since {requirements.effective}; re-confirmation (every {interval}) was due by"
+            every = in_words(interval, every=True)
+            why = f"are effective since {requirements.effective}; re-confirmation ({every}) was due by"
         if context.as_of <= due:
             continue
         yield Breach(
             location,
             subject_of(requirements),
-            f"{label} requirements{version} {why} {due} (+{grace} grace): review them with the customer, "
+            f"{label} requirements{version} {why} {due} (+{grace_words(grace)}): review them with the customer, "
             "record the approvals and set the next `confirm_by`",
             due=due,
         )

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from ..coverage import PROCESS_REVIEW, every, iso
+from ..coverage import PROCESS_REVIEW, every, grace_words
+from ..dates import in_words
 from ..findings import Location
 from ..model import Kpi, Review
 from ..policy import BRM_PROCEDURE
@@ -69,8 +70,8 @@ def review_overdue(context: Context) -> Iterator[Breach]:
             yield Breach(
                 customer.at("id"),
                 customer.id,
-                f"{customer.label}: no performance review on record; reviews are due every "
-                f"{iso(review.interval)}: {_HOLD_REVIEW} (for a new customer, record `onboarded`)",
+                f"{customer.label}: no performance review on record; reviews are due "
+                f"{in_words(review.interval, every=True)}: {_HOLD_REVIEW} (for a new customer, record `onboarded`)",
             )
             continue
         if review.never:
@@ -78,7 +79,7 @@ def review_overdue(context: Context) -> Iterator[Breach]:
                 customer.at("onboarded"),
                 customer.id,
                 f"{customer.label}: no performance review since it was onboarded on {review.start}; "
-                f"the first was due by {review.due} (+{grace} grace): {_HOLD_REVIEW}",
+                f"the first was due by {review.due} (+{grace_words(grace)}): {_HOLD_REVIEW}",
                 due=review.due,
             )
             continue
@@ -86,7 +87,7 @@ def review_overdue(context: Context) -> Iterator[Breach]:
             customer.at("id"),
             customer.id,
             f"{customer.label}: no performance review since {review.last}; "
-            f"{every(review.interval, 'reviews')} were due by {review.due} (+{grace} grace): {_HOLD_REVIEW}",
+            f"{every(review.interval, 'reviews')} were due by {review.due} (+{grace_words(grace)}): {_HOLD_REVIEW}",
             due=review.due,
         )
 
@@ -262,14 +263,15 @@ def process_review_overdue(context: Context) -> Iterator[Breach]:
         yield Breach(
             location,
             BRM_PROCEDURE,
-            f"the BRM process has no process review on record; process reviews are due every {iso(interval)}: {fix}",
+            f"the BRM process has no process review on record; process reviews are due "
+            f"{in_words(interval, every=True)}: {fix}",
         )
         return
     yield Breach(
         location,
         BRM_PROCEDURE,
         f"the BRM process has had no process review since {state.last}; "
-        f"{every(interval, 'process reviews')} were due by {state.due} (+{context.policy.grace} grace): {fix}",
+        f"{every(interval, 'process reviews')} were due by {state.due} (+{grace_words(context.policy.grace)}): {fix}",
         due=state.due,
     )
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from ..coverage import every, is_periodic, iso, results_covering
+from ..coverage import every, grace_words, is_periodic, results_covering
+from ..dates import in_words
 from ..findings import Location
 from ..load import responses_path
 from ..model import Customer, Result
@@ -95,7 +96,7 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
                 customer.at("id"),
                 customer.id,
                 f"{customer.label}: no satisfaction result on record (its own{tier}){events}; surveys are due "
-                f"every {iso(survey.interval)}: {_RUN_SURVEY} (for a new customer, record `onboarded`)",
+                f"{in_words(survey.interval, every=True)}: {_RUN_SURVEY} (for a new customer, record `onboarded`)",
             )
             continue
         if survey.never:
@@ -103,7 +104,7 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
                 customer.at("onboarded"),
                 customer.id,
                 f"{customer.label}: no satisfaction result (its own{tier}) since it was onboarded on "
-                f"{survey.start}{events}; the first was due by {survey.due} (+{grace} grace): {_RUN_SURVEY}",
+                f"{survey.start}{events}; the first was due by {survey.due} (+{grace_words(grace)}): {_RUN_SURVEY}",
                 due=survey.due,
             )
             continue
@@ -111,7 +112,7 @@ def survey_overdue(context: Context) -> Iterator[Breach]:
             customer.at("id"),
             customer.id,
             f"{customer.label}: no satisfaction result since {survey.last} ({survey.evidence}){events}; "
-            f"{every(survey.interval, 'surveys')} were due by {survey.due} (+{grace} grace): {_RUN_SURVEY}",
+            f"{every(survey.interval, 'surveys')} were due by {survey.due} (+{grace_words(grace)}): {_RUN_SURVEY}",
             due=survey.due,
         )
 

@@ -37,6 +37,7 @@ from checks.rules import run
 from checks.site.pages import Evidence, Site
 from checks.site.provenance import read_history
 
+from ..site_support import project_config
 from .generate import AS_OF, customers_for, generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,7 @@ TARGET = 0.15
 
 def config(docs_dir: Path, site_dir: Path, evidence: Path | None, nav: list[Any] | None) -> dict[str, Any]:
     """The project's mkdocs.yml, with or without the brm plugin."""
-    settings = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings = project_config()  # mkdocs.yml, its `!ENV` site_url unset
     settings["docs_dir"] = str(docs_dir)
     settings["site_dir"] = str(site_dir)
     plugins = []

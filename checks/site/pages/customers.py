@@ -13,9 +13,9 @@ from ...findings import Severity
 from ...model import Customer, Requirements, Result
 from .. import charts
 from ..markup import anchor, box, code, mark, table, target, text
+from .bundles import download
 from .findings import findings_table
 from .registers import approvals, complaints_table, waivers_table
-from .bundles import download
 from .registry import Family, Page
 from .site import DASH, SEGMENT_LENGTH, when
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ...business_hours import describe, describe_duration
+from ...business_hours import describe_duration
 from ...coverage import requirements_due, timeliness
 from ...dates import in_words
 from ...load import REGISTERS
@@ -306,11 +306,11 @@ def complaints_table(site: Site, complaints: list[Complaint], here: str, with_cu
                 *([site.customer_link(here, complaint.customer)] if with_customer else []),
                 (site.say(summary) + "<br>" if isinstance(summary, str) and summary.strip() else "")
                 + f"{site.service_link(here, complaint.service)}, via {site.say(complaint.channel or DASH)}, "
-                + (f"received {site.say(describe(complaint.received))}" if complaint.received else "no receipt time"),
+                + (f"received {site.moment(complaint.received)}" if complaint.received else "no receipt time"),
                 acknowledgement(site, complaint, target is not None),
                 f"{resolution(site, complaint)}<br>stage: {site.say(complaint.stage or DASH)}",
                 "; ".join(
-                    f"{site.person(here, e.to, with_role=False)} on {site.say(describe(e.at)) if e.at else DASH}"
+                    f"{site.person(here, e.to, with_role=False)} on {site.moment(e.at)}"
                     for e in complaint.escalations
                 )
                 or "none",
@@ -335,8 +335,8 @@ def acknowledgement(site: Site, complaint: Complaint, judged: bool) -> str:
         if seen.acknowledgement_due is None:
             return "not yet"
         state = "overdue" if seen.acknowledgement_due.date() < site.as_of else "due"
-        return f"not yet: due by {site.say(describe(seen.acknowledgement_due))} {mark(state)}"
-    at = site.say(describe(complaint.acknowledged))
+        return f"not yet: due by {site.moment(seen.acknowledgement_due)} {mark(state)}"
+    at = site.moment(complaint.acknowledged)
     if seen.acknowledged_after is None:
         return at + ("" if not judged else f" {mark('none', 'not judged: no business calendar')}")
     taken = f"after {describe_duration(seen.acknowledged_after)} of business time"

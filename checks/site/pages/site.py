@@ -14,13 +14,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...boundary import resolve
+from ...business_hours import describe
 from ...clauses import ClauseMap, load_clause_map
-from ...coverage import DUE_SOON, NOT_PLANNED, OVERDUE, Cadence, Coverage, coverage
+from ...coverage import DUE_SOON, NOT_PLANNED, OVERDUE, Cadence, Coverage, coverage, grace_words
 from ...dates import Interval, in_words
 from ...findings import Finding, Severity
 from ...load import Loaded
@@ -348,10 +349,20 @@ class Site:
             return f"{cadence.next} (set at the review of {cadence.last}{by})"
         return str(cadence.next)
 
+    def moment(self, instant: datetime | None) -> str:
+        """An instant as the complaint procedure reads it: in its time zone (``2026-10-05 13:10 BST``)."""
+        if instant is None:
+            return DASH
+        zone = self.policy.zone
+        try:
+            shown = instant.astimezone(zone) if zone is not None else instant
+        except (OverflowError, ValueError):
+            shown = instant
+        return text(describe(shown))
+
     def grace(self) -> str:
         """The policy's grace in words: ``14 days' grace``."""
-        length = in_words(self.policy.grace)
-        return f"{length}' grace" if length.endswith("s") else f"{length}'s grace"
+        return grace_words(self.policy.grace)
 
     def every(self, interval: Interval | None) -> str:
         return in_words(interval, every=True) if interval is not None else "not planned"
