@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
 from checks.load import load
 from checks.management import period as periods
@@ -86,10 +87,7 @@ def _action(ident: str, source: str, customer: str, raised: str, due: str, statu
 FILES: dict[str, str | bytes | None] = {
     "procedures/business-relationship-management.md": BRM_PROCEDURE,
     "registers/customers.yaml": BASE["registers/customers.yaml"].replace(
-        "      services:\n        - service: cloud-hosting\n          user_groups: [Platform Engineering]\n"
-        "      representatives:",
-        "      onboarded: 2026-05-10\n      services:\n        - service: cloud-hosting\n"
-        "          user_groups: [Platform Engineering]\n      representatives:",
+        "  counterpart: alex-morgan\n", "  counterpart: alex-morgan\n  onboarded: 2026-05-10\n", 1
     )
     + dedent(
         """
@@ -243,6 +241,10 @@ FILES: dict[str, str | bytes | None] = {
         """
     ),
 }
+
+
+def test_the_fixture_is_as_described() -> None:
+    assert "  onboarded: 2026-05-10\n" in str(FILES["registers/customers.yaml"])
 
 
 @pytest.fixture(scope="module")
@@ -499,3 +501,39 @@ def test_compliance_at_each_month_end_is_judged_on_the_commit_of_that_day(tmp_pa
 
     today_at_july = [f for f in run(loaded, date(2026, 7, 31)) if f.severity.value == "error"]
     assert len(today_at_july) < july.errors
+
+
+# --------------------------------------------------------------------------- the process review, prefilled
+
+
+def test_new_process_review_is_prefilled_from_the_year_before_its_date(tmp_path: Path) -> None:
+    """Held on 2026-10-05: the year is 2025-10-05 to 2026-10-04, as known on the day of the review."""
+    root = write_repo(tmp_path / "evidence", FILES)
+    done = brm("new", "review", "--type", "process-review", "--root", str(root), "--date", "2026-10-05",
+               "--decision", "Keep the cadences.", "--as-of", "2026-10-05")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    written = (root / "reviews/2026/2026-10-05-process-review.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(written.split("---\n")[1])
+    kpis = {k["name"]: (k["actual"], k["met"]) for k in front["kpis"]}
+    assert kpis == {
+        # RetailCo: June on time, July late, August on time, September overdue (the October review is later);
+        # Acme: April and June on time, September overdue.
+        "Performance reviews held on time": ("57% (4 of 7)", False),
+        # RetailCo's year averages 83.3 (82, 80, 88), below 85; Acme's 87 (90, 84).
+        "Customers at or above the satisfaction target (the period's average)": ("50% (1 of 2)", False),
+        "Complaints acknowledged within the target": ("75% (3 of 4)", False),  # CMP-0003 missed
+        # CMP-0004 and CMP-0001 in time, CMP-0002 late; CMP-0003 is not yet due on 5 October.
+        "Complaints resolved within the target": ("67% (2 of 3)", False),
+        # ACT-0015 and ACT-0010 by their due dates, ACT-0011 after; ACT-0014 was cancelled.
+        "Actions done by their due date": ("67% (2 of 3)", False),
+        "Re-confirmations overdue at the end of the period": ("1", False),  # Ella Stone, due 1 August
+    }
+    assert all(k["target"] in ("100%", "0") for k in front["kpis"])
+    assert "## Summary" in written and "brm report --period 2025-10-05..2026-10-04" in written
+    summary = written.split("## Summary", 1)[1].split("## Decisions", 1)[0]
+    assert "RetailCo's CSAT was 83.3%, below the 85% target" in summary
+    given = brm("new", "review", "--type", "process-review", "--root", str(root), "--date", "2026-10-06",
+                "--decision", "Typed.", "--kpi", "Typed KPI", "1", "1", "yes", "--as-of", "2026-10-06")  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    typed = yaml.safe_load((root / "reviews/2026/2026-10-06-process-review.md").read_text().split("---\n")[1])
+    assert [k["name"] for k in typed["kpis"]] == ["Typed KPI"]  # a KPI given is kept, nothing is measured

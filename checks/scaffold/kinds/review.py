@@ -163,16 +163,24 @@ def _process_review(s: Scaffold, held: date) -> Draft:
     a.done()
     covered = a.flag("period") or str(held.year)
     interval = Policy.from_repository(s.repository).process_review_interval
+    kpis = [_kpi(list(k)) for k in a.flag("kpi") or []]
+    summary: list[str] = []
+    if not kpis:  # measured, not typed: the management report of the year before the review
+        from ...management.prefill import process_review
+
+        kpis, summary = process_review(s.repository, held)
     record: dict[str, Any] = {
         "type": PROCESS_REVIEW,
         "date": held,
         "period": covered,
         "attendees": attendees,
+        "kpis": kpis or None,
         "decisions": decisions or None,
         "actions": actions or None,
         "next_review": a.flag("next_review") or interval.after(held),
     }
     body = [f"# Review of the BRM process, {covered}", "", f"Held on {held.isoformat()}.", "", "## Decisions", ""]
+    body[4:4] = summary  # the measured summary comes before the decisions
     body += [f"- {d}" for d in decisions] or ["<!-- What was decided. -->"]
     if actions:
         body += ["", "## Actions", "", *(s.action_line(i) for i in actions)]
