@@ -30,45 +30,23 @@ from .boundary import (
     skipped,
 )
 from .findings import Location
-from .model import (
-    Action,
-    Complaint,
-    Customer,
-    Instrument,
-    Person,
-    Procedure,
-    Record,
-    Repository,
-    Requirements,
-    Result,
-    Review,
-    Service,
-    Source,
-    Waiver,
-)
+from .model import RECORD_TYPES, Record, Repository, Result, Source
 from .reader import Document, Problem
+from .schema import TYPES
 from .sources import EvidenceFiles, WorkingTree, valid, violations
 
-#: Register name (file stem or folder under registers/) -> (schema type, builder, repository list).
+#: Register name (file stem or folder under registers/) -> (schema type, builder, repository list),
+#: for every record type whose schema says its files are a register.
 REGISTERS: dict[str, tuple[str, Callable[[Source, dict[str, Any]], Record], str]] = {
-    "people": ("person", Person.build, "staff"),
-    "services": ("service", Service.build, "services"),
-    "customers": ("customer", Customer.build, "customers"),
-    "requirements": ("requirements", Requirements.build, "requirements"),
-    "actions": ("action", Action.build, "actions"),
-    "complaints": ("complaint", Complaint.build, "complaints"),
-    "waivers": ("waiver", Waiver.build, "waivers"),
+    t.register: (t.name, *RECORD_TYPES[t.name]) for t in TYPES.values() if t.register is not None
 }
 
 YAML_SUFFIXES = (".yaml", ".yml")
-#: Where each kind of evidence stands (FORMAT.md's layout): folder, whether its
-#: subfolders count, suffix, and the kind (None: a register, named by file or folder).
+#: Where each kind of evidence stands (FORMAT.md's layout, as the schemas say it): folder, whether
+#: its subfolders count, suffix, and the kind (None: a register, named by file or folder).
 AREAS: tuple[tuple[str, bool, tuple[str, ...], str | None], ...] = (
     ("registers", True, YAML_SUFFIXES, None),
-    ("reviews", True, (".md",), "review"),
-    ("surveys/instruments", False, (".md",), "survey-instrument"),
-    ("surveys/results", True, (".md",), "satisfaction-result"),
-    ("procedures", False, (".md",), "procedure"),
+    *((t.folder, t.subfolders, (".md",), t.name) for t in TYPES.values() if t.register is None),
 )
 
 
@@ -139,11 +117,9 @@ def discover(root: Path, tree: Tree | None = None) -> list[tuple[str, str]]:
     return sorted(found, key=place)  # stable: walk order within each group
 
 
+#: Markdown document kind -> (builder, repository list).
 _MARKDOWN: dict[str, tuple[Callable[[Source, dict[str, Any]], Record], str]] = {
-    "review": (Review.build, "reviews"),
-    "survey-instrument": (Instrument.build, "instruments"),
-    "satisfaction-result": (Result.build, "results"),
-    "procedure": (Procedure.build, "procedures"),
+    t.name: RECORD_TYPES[t.name] for t in TYPES.values() if t.register is None
 }
 
 

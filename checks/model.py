@@ -641,6 +641,23 @@ class Repository:
         )
 
 
+#: Each record type (the name of its schema, ``checks/schemas/NAME.schema.json``, which also says where
+#: its files stand) -> how a record is built, and the Repository list that holds the records. In the
+#: order the registers and documents are listed everywhere (loader, editor settings, ``brm new``).
+RECORD_TYPES: dict[str, tuple[Callable[..., Record], str]] = {
+    "person": (Person.build, "staff"),
+    "service": (Service.build, "services"),
+    "customer": (Customer.build, "customers"),
+    "requirements": (Requirements.build, "requirements"),
+    "action": (Action.build, "actions"),
+    "complaint": (Complaint.build, "complaints"),
+    "waiver": (Waiver.build, "waivers"),
+    "review": (Review.build, "reviews"),
+    "survey-instrument": (Instrument.build, "instruments"),
+    "satisfaction-result": (Result.build, "results"),
+    "procedure": (Procedure.build, "procedures"),
+}
+
 _Built = TypeVar("_Built", bound=Record)
 Renumbered = dict[tuple[str | int, ...], tuple[int, ...]]
 

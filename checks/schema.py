@@ -33,20 +33,51 @@ if TYPE_CHECKING:  # jsonschema is imported only when a record fails (a tenth of
 DRAFT = "http://json-schema.org/draft-07/schema#"
 _COMMON = "common.schema.json"
 
-#: Record type -> whether its files are registers (a record, or a list of records).
-TYPES: dict[str, bool] = {
-    "person": True,
-    "service": True,
-    "customer": True,
-    "requirements": True,
-    "action": True,
-    "complaint": True,
-    "waiver": True,
-    "review": False,
-    "survey-instrument": False,
-    "satisfaction-result": False,
-    "procedure": False,
-}
+
+@dataclass(frozen=True)
+class RecordType:
+    """A record type, as its schema declares it: its name and where its files stand (``x-brm-files``).
+
+    A register (``{"register": "actions"}``) is ``registers/actions.yaml`` (or ``.yml``), or
+    the YAML files of the folder ``registers/actions/``: each file holds a record or a list
+    of them. Markdown documents (``{"folder": "reviews", "subfolders": true}``) are the
+    ``.md`` files of a folder, and of its subfolders if it says so: each holds one record
+    in its front-matter.
+    """
+
+    name: str
+    register: str | None
+    folder: str
+    subfolders: bool
+
+    def globs(self) -> list[str]:
+        """The files it covers, as an editor's glob patterns (VS Code's ``yaml.schemas``)."""
+        if self.register is not None:
+            base = f"registers/{self.register}"
+            return [f"{base}.yaml", f"{base}.yml", f"{base}/**/*.yaml", f"{base}/**/*.yml"]
+        return [f"{self.folder}/**/*.md" if self.subfolders else f"{self.folder}/*.md"]
+
+
+def _types() -> dict[str, RecordType]:
+    """Every record type: one per schema file in ``schemas/`` (the one list of them), in the model's order."""
+    from .model import RECORD_TYPES
+
+    folder = resources.files("checks").joinpath("schemas")
+    names = sorted(p.name.removesuffix(".schema.json") for p in folder.iterdir() if p.name.endswith(".schema.json"))
+    found = {}
+    for name in (n for n in names if n != _COMMON.removesuffix(".schema.json")):
+        where = _read(f"{name}.schema.json").get("x-brm-files") or {}
+        register = where.get("register")
+        found[name] = RecordType(
+            name,
+            register,
+            f"registers/{register}" if register else where.get("folder", name),
+            bool(where.get("subfolders")),
+        )
+    unbound = sorted(set(found) ^ set(RECORD_TYPES))
+    if unbound:  # pragma: no cover - a schema without its record class (or the reverse) is a bug
+        raise AssertionError(f"record types without both a schema and a record class in checks/model.py: {unbound}")
+    return {name: found[name] for name in RECORD_TYPES}
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -55,12 +86,21 @@ def _read(name: str) -> dict[str, Any]:
     return data
 
 
+#: Every record type, by name (the schemas say which there are and where their files stand).
+TYPES: dict[str, RecordType] = _types()
+
+
+def editor_schemas(folder: str = "./.vscode/schemas") -> dict[str, list[str]]:
+    """VS Code's ``yaml.schemas`` setting: each exported schema and the files it covers."""
+    return {f"{folder}/{t.name}.schema.json": t.globs() for t in TYPES.values()}
+
+
 @cache
 def record_schema(type_name: str) -> dict[str, Any]:
     """The self-contained draft-07 schema of one record."""
     if type_name not in TYPES:
         raise KeyError(type_name)
-    schema = _read(f"{type_name}.schema.json")
+    schema = {k: v for k, v in _read(f"{type_name}.schema.json").items() if not k.startswith("x-brm-")}
     common = _read(_COMMON).get("definitions", {})
     used: dict[str, Any] = {}
     _inline(schema, common, used)
@@ -93,7 +133,7 @@ def _inline(node: Any, common: dict[str, Any], used: dict[str, Any]) -> None:
 def file_schema(type_name: str) -> dict[str, Any]:
     """The schema of a whole file: a register file holds one record or a list of them."""
     record = record_schema(type_name)
-    if not TYPES[type_name]:
+    if TYPES[type_name].register is None:
         return record
     body = {k: v for k, v in record.items() if k not in ("$schema", "$id", "definitions")}
     definitions = dict(record.get("definitions", {}))

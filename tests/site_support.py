@@ -21,6 +21,8 @@ from typing import Any
 import yaml
 from playwright.sync_api import Browser, Playwright
 
+from checks.schema import TYPES
+
 from .conftest import ROOT, dedent, write_repo
 
 AS_OF = "2026-11-23"
@@ -95,12 +97,9 @@ def planted_repository(root: Path) -> Path:
 # --- hostile evidence: a payload in every string field of every record type -------------------
 
 SCHEMAS = ROOT / "checks/schemas"
-#: Where a record of each Markdown type is written (registers are found through checks.load.REGISTERS).
+#: Where a record of each Markdown type is written (as its schema says; registers: checks.load.REGISTERS).
 MARKDOWN_FOLDERS = {
-    "review": "reviews/2026",
-    "survey-instrument": "surveys/instruments",
-    "satisfaction-result": "surveys/results/2026",
-    "procedure": "procedures",
+    t.name: f"{t.folder}/2026" if t.subfolders else t.folder for t in TYPES.values() if t.register is None
 }
 #: What marks a planted payload: each field gets its own number (``brmxss12``), so a leak names its field.
 MARK = "brmxss"

@@ -77,6 +77,20 @@ def test_settings_map_every_schema_to_its_files() -> None:
         assert matched == [f"./.vscode/schemas/{KIND_TO_TYPE[kind]}.schema.json"], path
 
 
+def test_editor_settings_are_the_ones_the_schemas_give() -> None:
+    """Each schema says where its files stand; the committed settings (and brm init's) map exactly those."""
+    from checks.schema import editor_schemas
+
+    expected = editor_schemas()
+    assert set(expected) == {f"./.vscode/schemas/{t}.schema.json" for t in TYPES}
+    template = ROOT / "checks/templates/repository/vscode-settings.json"
+    for settings in (SETTINGS, template):
+        assert json.loads(settings.read_text())["yaml.schemas"] == expected, (
+            f"{settings.relative_to(ROOT)} is not what the schemas say: set its yaml.schemas to "
+            "checks.schema.editor_schemas()"
+        )
+
+
 def test_the_yaml_extension_is_recommended() -> None:
     extensions = json.loads((ROOT / ".vscode/extensions.json").read_text())
     assert "redhat.vscode-yaml" in extensions["recommendations"]

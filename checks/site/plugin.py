@@ -55,7 +55,7 @@ from ..bundle import published
 from ..dates import judging_date
 from ..failure import crash
 from ..findings import Severity
-from ..load import bulk_reading, load
+from ..load import AREAS, bulk_reading, load
 from ..policy import Policy
 from ..rules import run
 from .pages import Evidence, Site
@@ -63,8 +63,8 @@ from .provenance import read_history
 
 log = logging.getLogger("mkdocs.plugins.brm")
 
-#: The evidence folders ``mkdocs serve`` watches for changes.
-EVIDENCE_FOLDERS = ("registers", "reviews", "surveys", "procedures")
+#: The evidence folders ``mkdocs serve`` watches for changes (where the schemas say evidence stands).
+EVIDENCE_FOLDERS = tuple(dict.fromkeys(area.split("/")[0] for area, _subfolders, _suffixes, _kind in AREAS))
 _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 

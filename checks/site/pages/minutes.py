@@ -12,7 +12,7 @@ from ...model import Representative, Review
 from ..markup import box, bullets, code, mark, table
 from .findings import findings_table
 from .registry import Family, Page
-from .site import DASH, slug_path, when
+from .site import DASH, folder_of, slug_path, when
 
 if TYPE_CHECKING:
     from .site import Site
@@ -22,7 +22,7 @@ def pages(site: Site) -> Iterator[Page]:
     yield Page("minutes/index.md", "Minutes", lambda here: minutes_index(site, here), menu="Minutes")
     for review in site.repository.reviews:
         yield Page(
-            "minutes/" + slug_path(site.redact(review.source.path), "reviews/"),
+            "minutes/" + slug_path(site.redact(review.source.path), folder_of("review")),
             f"{'Process' if review.type == 'process-review' else 'Performance'} review {when(review.date)}",
             partial(minutes, site, review),
             record=review,

@@ -15,7 +15,7 @@ from ...policy import BRM_PROCEDURE, COMPLAINT_PROCEDURE
 from ..markup import box, code, table, text
 from .findings import findings_table
 from .registry import Family, Page
-from .site import DASH, slug_path, when
+from .site import DASH, folder_of, slug_path, when
 
 if TYPE_CHECKING:
     from .site import Site
@@ -26,7 +26,7 @@ def pages(site: Site) -> Iterator[Page]:
     for procedure in site.repository.procedures:
         title = procedure.title or procedure.id or procedure.source.path
         yield Page(
-            "procedures/" + slug_path(site.redact(procedure.source.path), "procedures/"),
+            "procedures/" + slug_path(site.redact(procedure.source.path), folder_of("procedure")),
             title,
             partial(procedure_page, site, procedure),
             menu=title,

@@ -310,8 +310,7 @@ def complaints_table(site: Site, complaints: list[Complaint], here: str, with_cu
                 acknowledgement(site, complaint, target is not None),
                 f"{resolution(site, complaint)}<br>stage: {site.say(complaint.stage or DASH)}",
                 "; ".join(
-                    f"{site.person(here, e.to, with_role=False)} on {site.moment(e.at)}"
-                    for e in complaint.escalations
+                    f"{site.person(here, e.to, with_role=False)} on {site.moment(e.at)}" for e in complaint.escalations
                 )
                 or "none",
                 site.say(complaint.feedback) if complaint.feedback else DASH,

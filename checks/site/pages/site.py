@@ -43,6 +43,7 @@ from ...model import (
 )
 from ...policy import Policy
 from ...rules import FAMILIES, Rule, load_rules
+from ...schema import TYPES
 from .. import calendar
 from ..markup import anchor, box, code, external, link, mark, relative, target, text
 from ..provenance import History
@@ -77,6 +78,11 @@ class Evidence:
 def when(value: date | None) -> str:
     """A date as the pages show it, or a dash."""
     return str(value) if value is not None else DASH
+
+
+def folder_of(type_name: str) -> str:
+    """Where a record type's documents stand (its schema says), with a slash: ``reviews/``."""
+    return TYPES[type_name].folder + "/"
 
 
 def slug_path(path: str, drop: str) -> str:

@@ -13,7 +13,7 @@ from ..markup import box, bullets, code, table
 from .customers import scores
 from .findings import findings_table
 from .registry import Family, Page
-from .site import DASH, slug_path, when
+from .site import DASH, folder_of, slug_path, when
 
 if TYPE_CHECKING:
     from .site import Site
@@ -23,7 +23,7 @@ def pages(site: Site) -> Iterator[Page]:
     yield Page("surveys/index.md", "Surveys", lambda here: surveys_index(site, here), menu="Surveys")
     for instrument in site.repository.instruments:
         yield Page(
-            "surveys/instruments/" + slug_path(site.redact(instrument.source.path), "surveys/instruments/"),
+            "surveys/instruments/" + slug_path(site.redact(instrument.source.path), folder_of("survey-instrument")),
             f"Survey instrument {instrument.id or instrument.source.path}",
             partial(instrument_page, site, instrument),
             record=instrument,
@@ -33,7 +33,7 @@ def pages(site: Site) -> Iterator[Page]:
     for result in site.repository.results:
         beside = responses_path(result)  # the one resolution of path fields (checks.boundary)
         yield Page(
-            "surveys/results/" + slug_path(site.redact(result.source.path), "surveys/results/"),
+            "surveys/results/" + slug_path(site.redact(result.source.path), folder_of("satisfaction-result")),
             f"Satisfaction result {result.period or when(result.sent)}",
             partial(result_page, site, result),
             record=result,
