@@ -620,3 +620,21 @@ def test_printed_on_a4_no_table_is_wider_than_the_page(browser: Any, hostile_bun
         assert wide == []
     finally:
         context.close()
+
+
+def test_an_evidence_file_a_browser_would_run_is_bundled_but_not_linked(tmp_path: Path) -> None:
+    action = BASE["registers/actions.yaml"].replace(
+        "  status: open\n", "  status: open\n  evidence: reports/closure.html\n"
+    )
+    root = write_repo(
+        tmp_path / "evidence",
+        {"registers/actions.yaml": action, "reports/closure.html": "<script>alert(1)</script>Closed.\n"},
+    )
+    output = tmp_path / "b.zip"
+    done = brm("bundle", str(root), "--customer", "retailco", "--as-of", "2026-11-23", "--output", str(output))
+    assert done.returncode == 0, done.stderr
+    files = members(output)
+    assert files["evidence/reports/closure.html"] == b"<script>alert(1)</script>Closed.\n"  # byte for byte
+    page = files["index.html"].decode("utf-8")
+    assert 'href="evidence/reports/closure.html"' not in page
+    assert 'href="evidence/registers/actions.yaml"' in page

@@ -43,6 +43,8 @@ from ..site.sanitize import EvidenceRenderer, Redactor
 from .scope import Part
 
 DASH = "\u2014"
+#: Evidence files the document links to: text a browser shows as it is, and PDF.
+LINKED = (".yaml", ".yml", ".md", ".csv", ".txt", ".pdf")
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,13 @@ class Document:
         return value.isoformat() if value is not None else DASH
 
     def _evidence_href(self, path: str) -> str | None:
+        """A link into the bundle's evidence folder, for a file a browser shows as text or a document.
+
+        A file a browser would run (HTML, SVG, anything else) is in the bundle, but not linked:
+        opened from the document, it would run with the document's access to the folder.
+        """
         listed = self.facts.files.get(path)
-        if listed is None or not listed.in_bundle:
+        if listed is None or not listed.in_bundle or not path.lower().endswith(LINKED):
             return None
         return "evidence/" + quote(path, safe="/")
 
