@@ -638,3 +638,19 @@ def test_an_evidence_file_a_browser_would_run_is_bundled_but_not_linked(tmp_path
     page = files["index.html"].decode("utf-8")
     assert 'href="evidence/reports/closure.html"' not in page
     assert 'href="evidence/registers/actions.yaml"' in page
+
+
+def test_an_evidence_root_below_the_top_of_the_work_tree_verifies_from_anywhere_in_it(tmp_path: Path) -> None:
+    top = tmp_path / "work"
+    write_repo(top / "compliance/evidence", {})
+    git(top, "init", "--quiet", "--initial-branch=main")
+    git(top, "add", "--all")
+    git(top, "commit", "--quiet", "--message", "evidence", when="2026-11-01T10:00:00+00:00")
+    output = tmp_path / "b.zip"
+    done = brm("bundle", str(top / "compliance/evidence"), "--customer", "retailco", "--as-of", "2026-11-23",
+               "--output", str(output))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(members(output)["manifest.json"])["commit"]["folder"] == "compliance/evidence/"
+    for where in (top, top / "compliance", top / "compliance/evidence/registers"):
+        verified = brm("verify", str(output), cwd=where)
+        assert verified.returncode == 0 and "match commit" in verified.stdout, (where, verified.stdout)

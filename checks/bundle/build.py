@@ -186,7 +186,8 @@ def build(
             else None,
         },
         "as_of": as_of.isoformat(),
-        "commit": {"sha": commit.sha, "date": commit.date} if commit else None,
+        # folder: where the evidence root is in the git work tree ('' at its top), for brm verify
+        "commit": {"sha": commit.sha, "date": commit.date, "folder": snapshot.history.prefix} if commit else None,
         "working_tree": _tree_state(snapshot),
         "uncommitted": sorted(display(p) for p in snapshot.dirty),
         "contacts": "included" if contacts else "withheld",

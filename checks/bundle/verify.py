@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import stat
+import subprocess
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,6 +260,7 @@ def _repository(manifest: dict[str, Any], root: Path, verdict: Verdict) -> None:
     if not isinstance(sha, str) or not sha:
         verdict.repository = "not compared with git: the bundle records no commit"
         return
+    root = _evidence_root(root, commit.get("folder") if isinstance(commit, dict) else None)
     try:
         base = resolve(root, sha)
     except BaseError as error:
@@ -290,6 +292,23 @@ def _repository(manifest: dict[str, Any], root: Path, verdict: Verdict) -> None:
     verdict.repository = f"{matched} evidence file(s) match commit {short}" + (
         f"; {len(differ)} differ, {len(absent)} are not in it" if differ or absent else ""
     )
+
+
+def _evidence_root(root: Path, folder: object) -> Path:
+    """The evidence root the bundle was made of: its folder in the git work tree ``root`` is in, if it is there."""
+    if not isinstance(folder, str) or not folder or folder.startswith("/") or ".." in folder.split("/"):
+        folder = ""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return root
+    top = done.stdout.strip()
+    if done.returncode != 0 or not top:
+        return root
+    found = Path(top) / folder
+    return found if found.is_dir() else root
 
 
 def render(bundle: str, verdict: Verdict) -> str:
