@@ -95,8 +95,18 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], empty: str = "N
     if not body:
         return f"*{empty}*" if empty else ""
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
-    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in body]
+    lines += [
+        "| " + " | ".join(_LEADING_DATE.sub(_unbroken, cell) if cell else " " for cell in row) + " |" for row in body
+    ]
     return "\n".join(lines)
+
+
+#: A date that opens a cell (alone, linked, or before a mark): it is kept on one line when cells wrap.
+_LEADING_DATE = re.compile(r"\A(\[?)(\d{4}-\d{2}-\d{2})(?=[\] ]|\Z)")
+
+
+def _unbroken(match: re.Match[str]) -> str:
+    return f'{match.group(1)}<span class="brm-nowrap">{match.group(2)}</span>'
 
 
 def bullets(items: Iterable[str], empty: str = "None.") -> str:

@@ -121,8 +121,9 @@ def minutes(site: Site, review: Review, here: str) -> str:
         "**Linked actions**",
         "",
         bullets(
-            (f"{site.action_link(here, a)}: {site.say(site.actions[a].title) if a in site.actions else ''} "
-             f"({site.say(site.actions[a].status) if a in site.actions else DASH})" for a in review.actions),
+            (f"{site.action_link(here, a)} ({site.say(site.actions[a].status or DASH)}): "
+             f"{site.say(site.actions[a].title)}" if a in site.actions else site.action_link(here, a)
+             for a in review.actions),
             empty="No linked actions.",
         ),
     ]  # fmt: skip

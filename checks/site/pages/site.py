@@ -240,10 +240,14 @@ class Site:
                     self.say(customer.label if customer else person.customer),
                 )
             )
+            if person.role and with_role and ("(" in person.role or ")" in person.role):
+                return f"{name}, {', '.join(extra)}"
             return f"{name} ({', '.join(extra)})"
         label = self.link(here, "registers/people.md", name, self.anchor_of(person_id))
         if with_role and person.role:
-            return f"{label} ({self.say(person.role)})"
+            # A role with brackets of its own follows a comma: no brackets inside brackets.
+            role = self.say(person.role)
+            return f"{label}, {role}" if "(" in person.role or ")" in person.role else f"{label} ({role})"
         return label
 
     @property
