@@ -68,6 +68,8 @@ class Snapshot:
     history: History = field(default_factory=lambda: History(missing="not read"))
     #: Why there is no commit (no-git): "git is not installed", "not a git repository" ...
     missing: str | None = None
+    #: A file with uncommitted changes is read from the disk (a site shows the working tree), not left as committed.
+    from_disk: bool = False
 
     def raw(self, path: str) -> bytes | Refused | TooLarge:
         """The file's bytes as the snapshot holds them (the commit's blob), through the evidence boundary."""
@@ -275,8 +277,9 @@ def published(root: Path, loaded: Loaded, history: History) -> Snapshot:
         raise SnapshotError(str(error)) from None
     state = DIRTY if _evidence_changed(history) else CLEAN
     files = _Published(root, tree, history.dirty, history)
+    commit = _commit_of(root, latest.sha)
     return Snapshot(
-        root, loaded, files, state, commit=_commit_of(root, latest.sha), committed_at=latest.when, history=history
+        root, loaded, files, state, commit=commit, committed_at=latest.when, history=history, from_disk=True
     )
 
 

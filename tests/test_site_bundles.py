@@ -7,6 +7,7 @@ publishes is byte for byte the one ``brm bundle`` makes of that commit.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -127,3 +128,23 @@ def test_report_pages_match_brm_report(built: tuple[Path, Path]) -> None:
     attention = done.stdout.split("## What needs management attention", 1)[1].split("\n## ", 1)[0]
     sentences = [line[2:] for line in attention.strip().splitlines() if line.startswith("- ")]
     assert sentences and all(s.replace("\\", "") in page.replace("\\", "") for s in sentences)
+
+
+def test_a_site_built_from_a_changed_working_tree_marks_the_changed_file_in_its_bundle(tmp_path: Path) -> None:
+    """The site shows the working tree: its bundle holds a changed file as on disk, marked, and vouched by no commit."""
+    evidence = tmp_path / "evidence"
+    make_history(evidence)
+    review = evidence / "reviews/2026/2026-11-10-retailco.md"
+    review.write_text(review.read_text(encoding="utf-8") + "\nAn edit not committed yet.\n", encoding="utf-8")
+    done = _build(evidence, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    bundle = tmp_path / "site/bundles/retailco.zip"
+    with zipfile.ZipFile(bundle) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    assert files["evidence/reviews/2026/2026-11-10-retailco.md"] == review.read_bytes()
+    manifest = json.loads(files["manifest.json"])
+    entry = next(e for e in manifest["files"] if e.get("source") == "reviews/2026/2026-11-10-retailco.md")
+    assert entry["uncommitted_changes"] is True and entry["committed"] is False and "last_commit" not in entry
+    assert "as on disk, no commit vouches for it" in files["index.html"].decode("utf-8")
+    verified = brm("verify", str(bundle), cwd=evidence)
+    assert verified.returncode == 0, verified.stdout

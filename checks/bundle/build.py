@@ -150,7 +150,7 @@ def build(
             f"{len(withheld)} evidence file(s) hold contact details and are not in the bundle (listed in the "
             "manifest with their SHA-256): give --include-contacts for a bundle that is not published"
         )
-    if snapshot.dirty:
+    if snapshot.dirty and not snapshot.from_disk:
         notes.append(
             f"the working tree has uncommitted changes in {len(snapshot.dirty)} file(s): the bundle holds the "
             "commit, without them; commit them to bundle them"
@@ -164,6 +164,7 @@ def build(
         commit_date=commit.date if commit else None,
         commit_author=commit.author if commit else None,
         dirty=snapshot.dirty,
+        from_disk=snapshot.from_disk,
         missing=snapshot.missing,
         contacts=contacts,
         period=scope.period,
@@ -207,7 +208,9 @@ def build(
 def _tree_state(snapshot: Snapshot) -> str:
     return {
         "clean": "clean",
-        "dirty": "uncommitted changes (not in the bundle)",
+        "dirty": "uncommitted changes (as on disk, marked)"
+        if snapshot.from_disk
+        else "uncommitted changes (not in the bundle)",
         "past": "not read (a past commit)",
         "no-git": f"no git ({snapshot.missing or 'no commit'}): files as read from disk",
     }[snapshot.state]
@@ -223,9 +226,10 @@ def _evidence(
     """A cited file's manifest entry, its bytes if they go into the bundle, and how the document lists it."""
     shown_path = display(path)
     raw = snapshot.raw(path)
-    last = snapshot.history.last(path) if snapshot.commit is not None else None
-    committed = snapshot.commit is not None and snapshot.history.is_committed(path)
     uncommitted = path in snapshot.dirty
+    as_on_disk = snapshot.from_disk and (uncommitted or not snapshot.history.is_committed(path))
+    last = snapshot.history.last(path) if snapshot.commit is not None and not as_on_disk else None
+    committed = snapshot.commit is not None and snapshot.history.is_committed(path) and not as_on_disk
     entry: dict[str, Any] = {"source": shown_path}
     commit_text = f"{last.short} ({last.date})" if last is not None else ""
     if not isinstance(raw, bytes):

@@ -93,6 +93,7 @@ class Facts:
     commit_date: str | None
     commit_author: str | None
     dirty: frozenset[str] = frozenset()
+    from_disk: bool = False  # uncommitted files are in the bundle as on disk (a site's), not as committed
     missing: str | None = None  # why there is no commit
     contacts: bool = False
     period: Period | None = None
@@ -297,14 +298,19 @@ class Document:
     def cover(self, title: str) -> str:
         facts = self.facts
         if facts.state == "clean":
-            tree = self._mark(True, "clean: the working tree had no uncommitted changes", "")
+            tree = self._mark(True, "clean: no uncommitted change to the evidence", "")
         elif facts.state == "dirty":
             listed = ", ".join(self._code(p) for p in sorted(facts.dirty)[:20])
             more = f" and {len(facts.dirty) - 20} more" if len(facts.dirty) > 20 else ""
             tree = (
                 '<span class="mark bad">\u2716 not clean</span>: '
-                f"{len(facts.dirty)} file(s) had uncommitted changes ({listed}{more}). This bundle holds every "
-                "file as committed; those changes are not in it, and each file they touch is marked below."
+                f"{len(facts.dirty)} file(s) had uncommitted changes ({listed}{more}). "
+                + (
+                    "This bundle holds those files as they were on disk, marked below: no commit vouches for them."
+                    if facts.from_disk
+                    else "This bundle holds every file as committed; those changes are not in it, and each file "
+                    "they touch is marked below."
+                )
             )
         elif facts.state == "past":
             tree = (
@@ -965,7 +971,11 @@ class Document:
             if not listed.in_bundle:
                 notes.append(self._mark(None, "", "", f"not in the bundle: {listed.reason}"))
             if listed.uncommitted:
-                notes.append(self._mark(False, "", "uncommitted changes in the working tree, not in this bundle"))
+                notes.append(
+                    self._mark(False, "", "uncommitted changes: as on disk, no commit vouches for it")
+                    if self.facts.from_disk
+                    else self._mark(False, "", "uncommitted changes in the working tree, not in this bundle")
+                )
             rows.append(
                 [
                     self._file(path),
