@@ -864,3 +864,32 @@ def test_a_new_page_family_is_one_declaration(repo) -> None:
             Evidence(loaded, [], AS_OF),
             families=[*FAMILIES, Family("Again", lambda s: [Page("findings.md", "x", str)])],
         )
+
+
+def test_a_document_type_no_family_shows_gets_pages_of_its_own(repo) -> None:
+    """As a new Markdown record type would: here the procedures, with their own family left out."""
+    from checks.site.pages import FAMILIES, procedures
+
+    root = repo()
+    loaded = load(root)
+    families = [f for f in FAMILIES if f is not procedures.FAMILY]
+    the_site = Site(Evidence(loaded, run(loaded, AS_OF), AS_OF), families=families)
+    pages = the_site.pages()
+    assert "procedures/index.md" not in pages
+    page = pages["documents/procedure/complaint-handling.md"]
+    assert "| acknowledgement | PT4H |" in page and "# Complaint handling" not in page  # fields as written
+    assert "Provenance" in page and "## Findings" in page
+    assert {"Documents": "documents/procedure/index.md"} not in the_site.navigation()
+    assert {"Documents": [{"Procedure": "documents/procedure/index.md"}]} in the_site.navigation()
+    assert "documents/" not in "".join(site(root).pages())  # with its family, no generic pages
+
+
+def test_a_register_without_a_page_of_its_own_shows_its_fields(repo, monkeypatch) -> None:
+    from checks.site.pages import registers
+
+    waivers = "- {rule: REP004, subject: sam-patel, reason: Agreed <b>late</b>, approved_by: olivia-reid}\n"
+    monkeypatch.delitem(registers.WRITERS, "waivers")
+    page = site(repo({"registers/waivers.yaml": waivers})).pages()["registers/waivers.md"]
+    assert page.startswith("---\nhide:")
+    assert "| rule | subject | reason | approved\\_by |" in page
+    assert "| REP004 | sam\\-patel | Agreed &lt;b&gt;late&lt;/b&gt; | olivia\\-reid |" in page

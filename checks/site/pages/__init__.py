@@ -29,6 +29,12 @@ How to add a page family (a management report, evidence bundles ...):
        def report(site: Site, here: str) -> str:
            return "\\n".join(["# Management report", "", ...])
 
+   A family that shows a kind of Markdown document says so, ``Family("Minutes", pages,
+   types=("review",))``; a document type no family shows gets generic pages from
+   ``documents.py``, and a register without a page of its own a table of its fields
+   (``registers.py``), so a new record type is on the site as soon as its schema and
+   record class exist.
+
    A page is Markdown. Evidence text goes through ``site.say`` (or ``markup.text``/``code``),
    links through ``site.link(here, page, label, anchor)``, evidence bodies through
    ``site.body``; never write a value from evidence into a page any other way.
@@ -50,6 +56,7 @@ from . import (
     clause_map,
     customers,
     dashboard,
+    documents,
     findings,
     heatmap,
     minutes,
@@ -70,6 +77,7 @@ FAMILIES: tuple[Family, ...] = (
     minutes.FAMILY,
     surveys.FAMILY,
     procedures.FAMILY,
+    documents.FAMILY,
     findings.FAMILY,
     rules.FAMILY,
     clause_map.FAMILY,

@@ -39,7 +39,7 @@ def clause_map_page(site: Site, here: str) -> str:
                  text(r.clause_2011),
                  ", ".join(site.link(here, f"rules/{c}.md", c) for c in r.rules if c in site.rules),
                  rules_standing(site, r.rules),
-                 ", ".join(site.link(here, p, text(site.title_of(p))) for p in r.evidence)]
+                 ", ".join(site.link(here, p, text(site.title_of(p))) for p in r.evidence if p in site.catalogue.pages)]
                 for r in clause_map.requirements
             ],
         ),
@@ -61,7 +61,10 @@ def clause_map_page(site: Site, here: str) -> str:
                 for c in requirement.rules
             ),
             f"- **Findings today:** {rules_standing(site, requirement.rules)}",
-            "- **Evidence:** " + ", ".join(site.link(here, p, text(site.title_of(p))) for p in requirement.evidence),
+            "- **Evidence:** "
+            + ", ".join(
+                site.link(here, p, text(site.title_of(p))) for p in requirement.evidence if p in site.catalogue.pages
+            ),
             "",
         ]
     return "\n".join(lines)

@@ -31,7 +31,7 @@ def pages(site: Site) -> Iterator[Page]:
         )
 
 
-FAMILY = Family("Minutes", pages)
+FAMILY = Family("Minutes", pages, types=("review",))
 
 
 def minutes_index(site: Site, here: str) -> str:

@@ -36,7 +36,7 @@ def pages(site: Site) -> Iterator[Page]:
         )
 
 
-FAMILY = Family("Procedures", pages)
+FAMILY = Family("Procedures", pages, types=("procedure",))
 
 
 def procedures_index(site: Site, here: str) -> str:

@@ -39,6 +39,7 @@ class Family:
 
     section: str
     pages: Callable[[Site], Iterable[Page]]
+    types: tuple[str, ...] = ()  # the Markdown record types its pages show (the rest: see documents.py)
 
 
 class Catalogue:

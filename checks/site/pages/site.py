@@ -27,11 +27,11 @@ from ...findings import Finding, Severity
 from ...load import Loaded
 from ...model import (
     Action,
+    Body,
     Complaint,
     Customer,
     Instrument,
     Person,
-    Procedure,
     Record,
     Repository,
     Representative,
@@ -429,11 +429,12 @@ class Site:
         symbolic = "; a symbolic link: the commit is the link's, not its content's" if path in history.links else ""
         return f"{code(path)}: {at}{view}{dirty}{symbolic}."
 
-    def body(self, record: Review | Instrument | Result | Procedure) -> str:
+    def body(self, record: Record) -> str:
         """The evidence document's own Markdown, rendered and sanitised, as a raw HTML block."""
-        if record.body is None or not record.body.text.strip():
+        body = getattr(record, "body", None)
+        if not isinstance(body, Body) or not body.text.strip():
             return "*The document has no text below its front-matter.*"
-        html = self.renderer.render(record.body.text, record.source.path)
+        html = self.renderer.render(body.text, record.source.path)
         return f'<div class="brm-evidence" lang="en">\n{html}\n</div>'
 
     def contacts(self, person: Person) -> list[str]:

@@ -42,7 +42,7 @@ def pages(site: Site) -> Iterator[Page]:
         )
 
 
-FAMILY = Family("Surveys", pages)
+FAMILY = Family("Surveys", pages, types=("survey-instrument", "satisfaction-result"))
 
 
 def surveyed(site: Site, result: Result, here: str) -> str:
