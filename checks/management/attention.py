@@ -71,8 +71,8 @@ def sentences(report: ManagementReport, name: Callable[[str], str] = str) -> lis
             first = report.compliance[0]
             trend = f" ({first.errors} at {first.day})" if len(report.compliance) > 1 else ""
             said.append(
-                f"The evidence had {plural(last.errors, 'error')} at {last.day}{trend}: run brm check and fix them, "
-                "or each is a nonconformity an auditor can raise."
+                f"The evidence had {plural(last.errors, 'error')} at {last.day}{trend}{_rules(last.rules)}: run brm "
+                "check and fix them, or each is a nonconformity an auditor can raise."
             )
     # 2. Satisfaction below target, or falling.
     below = [s for s in report.satisfaction if s.met is False]
@@ -174,24 +174,48 @@ def highlights(report: ManagementReport, name: Callable[[str], str] = str) -> li
         worst = max(report.compliance, key=lambda p: (p.errors, p.day))
         last = report.compliance[-1]
         if worst.errors and not last.errors:
-            said.append(f"The evidence had {plural(worst.errors, 'error')} at {worst.day} and none at {last.day}.")
+            said.append(
+                f"The evidence had {plural(worst.errors, 'error')} at {worst.day}{_rules(worst.rules)}, "
+                f"and none at {last.day}."
+            )
     escalated = [t for t in report.complaints.received if t.complaint.escalations]
     if escalated:
         levels = [level or 0 for level, _person, _count in report.complaints.escalations]
         highest = max(levels, default=0)
         total = len(report.complaints.received)
-        said.append(
-            f"{listing([name(t.complaint.id or '?') for t in escalated])} {was(len(escalated))} escalated"
-            + (f", at most to level {highest} of the escalation path" if highest else "")
-            + f" ({len(escalated)} of {plural(total, 'complaint')} received)."
-        )
+        ids = listing([name(t.complaint.id or "?") for t in escalated])
+        if total == 1:
+            text = f"The one complaint received, {ids}, was escalated" + (f" to level {highest}" if highest else "")
+        else:
+            text = f"{len(escalated)} of the {total} complaints received {was(len(escalated))} escalated ({ids})"
+            text += f", the furthest to level {highest}" if highest else ""
+        said.append(text + (" of the escalation path." if highest else "."))
     closed = report.actions.closed
     if closed:
-        said.append(
-            f"{plural(len(closed), 'action')} {was(len(closed))} closed, "
-            f"{len(report.actions.closed_on_time)} of them done by the due date."
-        )
+        done = len(closed) - len(report.actions.cancelled)
+        on_time = len(report.actions.closed_on_time)
+        cancelled = f" ({len(report.actions.cancelled)} cancelled)" if report.actions.cancelled else ""
+        if not done:
+            timing = ""
+        elif on_time == done:
+            timing = (", the others" if cancelled else ",") + (
+                " all by their due date" if done > 1 else " by its due date"
+            )
+        else:
+            timing = f"; {on_time} of the {done} done were done by their due date"
+        said.append(f"{plural(len(closed), 'action')} {was(len(closed))} closed{cancelled}{timing}.")
     return said
+
+
+def _rules(codes: Sequence[str]) -> str:
+    """`` (REV004: ...)``: the rules behind the errors, by their titles."""
+    if not codes:
+        return ""
+    from ..rules import load_rules
+
+    rules = load_rules()
+    shown = [f"{code}: {rules[code].title.rstrip('.')}" if code in rules else code for code in codes]
+    return f" ({listing(shown, 3)})"
 
 
 def _end(report: ManagementReport) -> str:
@@ -226,7 +250,9 @@ def _confirmation(entry: object, name: Callable[[str], str]) -> str:
 def _all_well(report: ManagementReport) -> str:
     met = sum(1 for s in report.satisfaction if s.met)
     judged = sum(1 for s in report.satisfaction if s.met is not None)
-    parts = [f"every performance review due was held on time ({report.reviews_due})"] if report.reviews_due else []
+    due = report.reviews_due
+    parts = [f"all {due} performance reviews due were held on time" if due > 1 else "the review due was held on time"]
+    parts = parts if due else []
     if judged:
         parts.append(f"{met} of {judged} satisfaction scores met their target")
     parts.append("no action was past due")

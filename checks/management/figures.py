@@ -243,6 +243,7 @@ class CompliancePoint:
     waived: int
     commit: str | None  # the commit judged (short id); None when judged from today's evidence
     basis: str  # a phrase: "commit 1a2b3c4 of 2026-07-30", "today's evidence (the history starts 2026-11-23)"
+    rules: tuple[str, ...] = ()  # the codes of the rules with errors, each once, in catalogue order
 
 
 # --------------------------------------------------------------------------- the report

@@ -74,6 +74,7 @@ def _no_zone(loaded: object) -> str:
 
 def _point(day: date, findings: list[Finding], commit: str | None, basis: str) -> CompliancePoint:
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    rules = tuple(sorted({f.rule for f in findings if f.severity is Severity.ERROR}))
     return CompliancePoint(
-        day, counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.WAIVED], commit, basis
+        day, counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.WAIVED], commit, basis, rules
     )
