@@ -153,7 +153,7 @@ def working_tree(root: Path, history: History | None = None) -> Snapshot:
     loaded = load(root, files)
     if history.missing is not None or history.head is None:
         return Snapshot(root, loaded, files, NO_GIT, history=history, missing=history.missing or "no commits yet")
-    state = DIRTY if _evidence_changed(history) else CLEAN
+    state = DIRTY if evidence_changed(history) else CLEAN
     return Snapshot(root, loaded, files, state, commit=history.head, history=history)
 
 
@@ -178,11 +178,12 @@ def at_commit(root: Path, moment: Moment, is_head: bool) -> Snapshot:
     loaded, files = load_commit(root, moment.sha)
     history = read_history(root, "HEAD" if is_head else moment.sha)
     commit = _commit_of(root, moment.sha)
-    state = (DIRTY if _evidence_changed(history) else CLEAN) if is_head else PAST
+    state = (DIRTY if evidence_changed(history) else CLEAN) if is_head else PAST
     return Snapshot(root, loaded, files, state, commit=commit, committed_at=moment.when, history=history)
 
 
-def _evidence_changed(history: History) -> bool:
+def evidence_changed(history: History) -> bool:
+    """Whether an evidence file of the working tree has uncommitted changes (code and tooling do not count)."""
     return any(p.split("/", 1)[0] in EVIDENCE_FOLDERS for p in history.dirty)
 
 
@@ -275,7 +276,7 @@ def published(root: Path, loaded: Loaded, history: History) -> Snapshot:
         tree = GitTree(root, resolve(root, latest.sha).tree)
     except BaseError as error:
         raise SnapshotError(str(error)) from None
-    state = DIRTY if _evidence_changed(history) else CLEAN
+    state = DIRTY if evidence_changed(history) else CLEAN
     files = _Published(root, tree, history.dirty, history)
     commit = _commit_of(root, latest.sha)
     return Snapshot(

@@ -43,6 +43,7 @@ def build_report(
     from ..load import bulk_reading, load
     from ..policy import Policy
     from ..site.provenance import read_history
+    from ..snapshot import evidence_changed
     from .figures import build
     from .history import compliance
     from .period import PeriodError, parse
@@ -58,7 +59,7 @@ def build_report(
         prepared = as_of(given, policy.business_hours.timezone)
         history = read_history(root)
         if history.head is not None:
-            dirty = " (with uncommitted changes)" if history.dirty else ""
+            dirty = " (with uncommitted changes to the evidence)" if evidence_changed(history) else ""
             provenance = f"commit {history.head.short} of {history.head.date}{dirty}"
         else:
             provenance = f"the working tree ({history.missing or 'no git'})"
