@@ -59,7 +59,7 @@ class Judgement:
     findings: list[Finding]
     files: int
     as_of: date
-    loaded: Loaded | None  # None when the findings were kept from an earlier check
+    kept: bool  # kept from an earlier check (nothing was read but the files' digests)
 
 
 def judge(
@@ -96,13 +96,15 @@ def judge(
             zone = zone_of(loaded) if day is None else ""
             judged = day if day is not None else today(zone)
             findings = run(loaded, judged, select, ignore)
+            count = loaded.repository.files
             if key is not None and not opened.raced:
-                _keep(entries, key, zone, judged, loaded.repository.files, opened.extras, findings)
+                _keep(entries, key, zone, judged, count, opened.extras, findings)
         finally:
             opened.close()
     finally:
         entries.close()
-    return Judgement(findings, loaded.repository.files, judged, loaded)
+    # The records are dropped here: with --base, the base is loaded next, never beside them.
+    return Judgement(findings, count, judged, kept=False)
 
 
 def judge_working_tree(
@@ -230,7 +232,7 @@ def _restore(
         findings = [Finding(**_load(row)) for row in dumped]
     except (EOFError, ValueError, TypeError, KeyError):
         return None
-    return Judgement(findings, count, when, None)
+    return Judgement(findings, count, when, kept=True)
 
 
 def _dump(finding: Finding) -> tuple[Any, ...]:

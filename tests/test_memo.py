@@ -29,7 +29,7 @@ def _day(value: str | None, zone: str) -> date:
 def judged(root: Path, day: str | None = "2026-11-23", select: list[str] | None = None, date_of=_day):  # type: ignore[no-untyped-def]
     judgement = judge_working_tree(root, day, date_of, select or [], [])
     rows = [(f.path, f.line, f.column, f.rule, f.severity, f.message, f.due) for f in judgement.findings]
-    return rows, judgement.loaded is None  # True: kept from an earlier check
+    return rows, judgement.kept
 
 
 def test_an_unchanged_repository_is_not_judged_again_and_the_findings_are_the_same(repo) -> None:
