@@ -71,8 +71,8 @@ def sentences(report: ManagementReport, name: Callable[[str], str] = str) -> lis
             first = report.compliance[0]
             trend = f" ({first.errors} at {first.day})" if len(report.compliance) > 1 else ""
             said.append(
-                f"The evidence had {plural(last.errors, 'error')} at {last.day}{trend}{_rules(last.rules)}: run brm "
-                "check and fix them, or each is a nonconformity an auditor can raise."
+                f"The evidence had {plural(last.errors, 'error')} at {last.day}{trend}: {_rules(last.rules)}. Run "
+                "brm check and fix them, or each is a nonconformity an auditor can raise."
             )
     # 2. Satisfaction below target, or falling.
     below = [s for s in report.satisfaction if s.met is False]
@@ -175,8 +175,8 @@ def highlights(report: ManagementReport, name: Callable[[str], str] = str) -> li
         last = report.compliance[-1]
         if worst.errors and not last.errors:
             said.append(
-                f"The evidence had {plural(worst.errors, 'error')} at {worst.day}{_rules(worst.rules)}, "
-                f"and none at {last.day}."
+                f"The evidence had {plural(worst.errors, 'error')} at {worst.day} and none at {last.day}: "
+                f"{_rules(worst.rules)}."
             )
     escalated = [t for t in report.complaints.received if t.complaint.escalations]
     if escalated:
@@ -208,14 +208,18 @@ def highlights(report: ManagementReport, name: Callable[[str], str] = str) -> li
 
 
 def _rules(codes: Sequence[str]) -> str:
-    """`` (REV004: ...)``: the rules behind the errors, by their titles."""
-    if not codes:
-        return ""
+    """``REV004, no process review ...``: the rules behind the errors, by their titles."""
     from ..rules import load_rules
 
     rules = load_rules()
-    shown = [f"{code}: {rules[code].title.rstrip('.')}" if code in rules else code for code in codes]
-    return f" ({listing(shown, 3)})"
+    shown = [f"{code}, {_lower(rules[code].title.rstrip('.'))}" if code in rules else code for code in codes]
+    return "; ".join(shown[:3]) + (f"; and {len(shown) - 3} more rules" if len(shown) > 3 else "")
+
+
+def _lower(title: str) -> str:
+    """A title inside a sentence: its first word in lower case, unless it is a name or a code (REV001, BRM)."""
+    first = title.split(" ", 1)[0]
+    return title if first.isupper() or not first[:1].isupper() else first.lower() + title[len(first) :]
 
 
 def _end(report: ManagementReport) -> str:
