@@ -170,7 +170,7 @@ def test_first_page_states_as_of_commit_clean_tree_and_tool_version(
     cover = page.split('<header class="cover">', 1)[1].split("</header>", 1)[0]
     assert "2026-11-23" in cover
     assert shas["minutes amended"] in cover
-    assert "clean: the working tree had no uncommitted changes" in cover
+    assert "clean: no uncommitted change to the evidence" in cover
     assert re.search(r"brm-evidence \d+\.\d+", cover)
     # Every printed page carries the customer, the as-of date and the commit (the @page rule's margin boxes).
     page_rule = page.split("@page { @top-left", 1)[1].split("</style>", 1)[0]
