@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from sys import intern
 from datetime import date, datetime
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
