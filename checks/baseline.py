@@ -59,7 +59,7 @@ class Base:
         """How reports name the base: the ref as given, with its commit when that is not the same."""
         if self.commit is None:
             return f"{self.ref} (no commit yet)"
-        if self.commit.startswith(self.ref.lower()):
+        if len(self.ref) >= 7 and self.commit.startswith(self.ref.lower()):  # an id: its short form says it
             return self.commit[:12]
         return f"{self.ref} ({self.commit[:12]})"
 
