@@ -54,7 +54,7 @@ $(AXE):
 	cp tests/.cache/npm/package/axe.min.js $@
 
 test: $(STAMP) $(SARIF_SCHEMA) $(AXE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.perf.bench

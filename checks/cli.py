@@ -35,7 +35,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(wanted: str | None = None) -> argparse.ArgumentParser:
+    """The command line. Only the ``wanted`` command's options are set up: the larger
+    commands (new, init, import, export, bundle, verify, report) import their modules to
+    do so, which a pre-commit hook running ``brm check`` on every commit need not pay for.
+    ``brm --help`` lists every command either way."""
     parser = _Parser(
         prog="brm",
         description="Evidence checks for ISO/IEC 20000-1:2018 clause 8.3.2, business relationship management.",
@@ -87,32 +91,45 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("type", nargs="?", help="a record type, e.g. action")
     schema.add_argument("--export", metavar="DIR", help="write every schema into DIR as <type>.schema.json")
 
-    from .scaffold import configure
+    def lazy(name: str, help: str) -> argparse.ArgumentParser | None:
+        command = commands.add_parser(name, help=help)
+        return command if wanted == name else None
 
-    configure(commands.add_parser("new", help="write a new evidence file, prefilled from the registers"))
+    if new := lazy("new", "write a new evidence file, prefilled from the registers"):
+        from .scaffold import configure
 
-    from . import init
+        configure(new)
+    if init_command := lazy("init", "set up a new evidence repository (never overwrites a file)"):
+        from . import init
 
-    init.configure(commands.add_parser("init", help="set up a new evidence repository (never overwrites a file)"))
-    from .interchange import configure_import
+        init.configure(init_command)
+    if import_command := lazy("import", "write evidence from a business-relationships.json summary"):
+        from .interchange import configure_import
 
-    configure_import(commands.add_parser("import", help="write evidence from a business-relationships.json summary"))
-    export = commands.add_parser("export", help="write the registers as business-relationships.json, xlsx or csv")
-    add_root(export)
-    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="what to write")
-    export.add_argument("--register", choices=_registers(), help="xlsx and csv: only this register")
-    export.add_argument(
-        "--output", metavar="PATH", help="a file (for csv of every register: a folder); default: " + _EXPORT_DEFAULTS
-    )
-    export.add_argument("--include-contacts", action="store_true", help="xlsx and csv: do not withhold contacts")
-    _as_of_argument(export)
-    from .bundle.command import configure_bundle, configure_verify
+        configure_import(import_command)
+    if export := lazy("export", "write the registers as business-relationships.json, xlsx or csv"):
+        add_root(export)
+        export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="what to write")
+        export.add_argument("--register", choices=_registers(), help="xlsx and csv: only this register")
+        export.add_argument(
+            "--output",
+            metavar="PATH",
+            help="a file (for csv of every register: a folder); default: " + _EXPORT_DEFAULTS,
+        )
+        export.add_argument("--include-contacts", action="store_true", help="xlsx and csv: do not withhold contacts")
+        _as_of_argument(export)
+    if bundle := lazy("bundle", "one customer's evidence as a zip an auditor can verify"):
+        from .bundle.command import configure_bundle
 
-    configure_bundle(commands.add_parser("bundle", help="one customer's evidence as a zip an auditor can verify"))
-    configure_verify(commands.add_parser("verify", help="check an evidence bundle: hashes, git, signature"))
-    from .management.command import configure as configure_report
+        configure_bundle(bundle)
+    if verify := lazy("verify", "check an evidence bundle: hashes, git, signature"):
+        from .bundle.command import configure_verify
 
-    configure_report(commands.add_parser("report", help="the management report of a period: quarter, year or range"))
+        configure_verify(verify)
+    if report := lazy("report", "the management report of a period: quarter, year or range"):
+        from .management.command import configure as configure_report
+
+        configure_report(report)
     return parser
 
 
@@ -170,7 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Exit 1 only ever comes with a report: anything unexpected is exit 2."""
     command = "check"
     try:
-        args = _parser().parse_args(argv)
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        wanted = next((a for a in arguments if not a.startswith("-")), None)
+        args = _parser(wanted).parse_args(arguments)
         command = args.command
         settle(args)
         handlers = {"check": _check, "rules": _rules, "status": _status, "schema": _schema, "new": _new}
