@@ -23,6 +23,7 @@ import hashlib
 import marshal
 import os
 import sys
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -97,7 +98,7 @@ def valid(document: Document, json_path: JsonPath, type_name: str, record: Any) 
     return found
 
 
-class EvidenceFiles:
+class EvidenceFiles(ABC):
     """One tree of evidence files and a way to read each; see the module docstring."""
 
     def __init__(self, root: Path, tree: Tree) -> None:
@@ -112,9 +113,9 @@ class EvidenceFiles:
         #: A file changed while it was being checked: nothing of this run may be kept.
         self.raced = False
 
+    @abstractmethod
     def raw(self, path: str) -> Content:
         """The bytes of the file at ``path`` (or why not), never more than the size limit."""
-        raise NotImplementedError
 
     def contents(self, paths: list[str]) -> dict[str, Content | Known]:
         """The content of each file, or its digest when that is known without reading it."""
