@@ -58,7 +58,7 @@ def review_overdue(context: Context) -> Iterator[Breach]:
 
     Example:
     Fails: a `monthly` customer whose last review is dated 2026-08-03, judged on
-    2026-11-23 (due 2026-09-03, past the P14D grace).
+    2026-11-23 (due 2026-09-03, past the 14 days' grace).
     Passes: a review dated 2026-11-10, due again on 2026-12-10.
     """
     grace = context.policy.grace
