@@ -35,7 +35,8 @@ def _cadence_cells(cadence: Cadence, as_of_status: str) -> tuple[Cell, Cell]:
     if as_of_status == NOT_PLANNED:
         return (str(cadence.last or "-"), None), ("not planned", None)
     last = str(cadence.last) if cadence.last else "never"
-    due = f"{cadence.due} {as_of_status}" if cadence.due else as_of_status
+    # The date people act on, as the site and the calendar show it (Cadence.next).
+    due = f"{cadence.next} {as_of_status}" if cadence.next else as_of_status
     return (last, None), (due, as_of_status)
 
 
@@ -88,6 +89,7 @@ def _cadence_json(cadence: Cadence, coverage: Coverage) -> dict[str, Any]:
         "last": str(cadence.last) if cadence.last else None,
         "evidence": cadence.evidence,
         "due": str(cadence.due) if cadence.due else None,
+        "next": str(cadence.next) if cadence.next else None,
         "status": cadence.standing(coverage.as_of),
     }
 

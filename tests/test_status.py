@@ -33,6 +33,7 @@ def test_json_row(repo) -> None:
             "last": "2026-11-10",
             "evidence": REVIEW,
             "due": "2026-12-10",
+            "next": "2026-12-08",  # the date the review set for its successor, sooner than the cadence's
             "status": "ok",
         },
         "survey": {
@@ -40,6 +41,7 @@ def test_json_row(repo) -> None:
             "last": "2026-10-01",
             "evidence": "surveys/results/2026/2026-Q3-retailco.md",
             "due": "2027-01-01",
+            "next": "2027-01-01",
             "status": "ok",
         },
         "actions": {"open": ["ACT-0001"], "overdue": []},
@@ -50,6 +52,7 @@ def test_json_row(repo) -> None:
         "last": "2026-06-30",
         "evidence": "reviews/2026/2026-06-30-process-review.md",
         "due": "2027-06-30",
+        "next": "2027-06-30",
         "status": "ok",
     }
 
@@ -71,7 +74,14 @@ def test_statuses(repo, name, as_of, standing, overdue) -> None:
 
 def test_never_reviewed_is_overdue_without_a_due_date(repo) -> None:
     [retailco] = status_json(repo({REVIEW: None}), "2026-11-23")["customers"]
-    assert retailco["review"] == {"interval": "P1M", "last": None, "evidence": None, "due": None, "status": "overdue"}
+    assert retailco["review"] == {
+        "interval": "P1M",
+        "last": None,
+        "evidence": None,
+        "due": None,
+        "next": None,
+        "status": "overdue",
+    }
 
 
 def test_text_table_is_aligned(repo) -> None:
@@ -85,7 +95,7 @@ def test_text_table_is_aligned(repo) -> None:
         ("representatives", "Sam Patel"),
         ("requirements", "1 of 1"),
         ("last review", "2026-11-10"),
-        ("next review", "2026-12-10 overdue"),
+        ("next review", "2026-12-08 overdue"),  # the date the last review set, before the cadence's 2026-12-10
         ("last survey", "2026-10-01"),
         ("next survey", "2027-01-01 ok"),
         ("actions", "1 open, 0 overdue"),
