@@ -150,6 +150,19 @@ def test_cmp001_unknown_time_zone_is_reported_at_the_procedure(repo) -> None:
     assert "Europe/Londres" in findings[0].message
 
 
+@pytest.mark.parametrize("acknowledged", ["2026-11-20T11:00:00+00:00", None], ids=["acknowledged", "not-yet"])
+def test_cmp001_a_target_the_calendar_cannot_reach_is_a_finding_not_on_time(repo, acknowledged) -> None:
+    """P999D of business time is 24k business hours: more than ten years of 8-hour days."""
+    procedure = BASE[PROCEDURE].replace("acknowledgement: PT4H", "acknowledgement: P999D")
+    assert procedure != BASE[PROCEDURE]
+    received = "2026-11-20T10:00:00+00:00"
+    files = complaint(received=received, acknowledged=acknowledged if acknowledged else OMIT)
+    findings = check(repo({PROCEDURE: procedure, **files}), select=("CMP001",))
+    line = procedure.split("\n").index("acknowledgement: P999D") + 1
+    assert [(f.rule, f.severity.value, f.path, f.line) for f in findings] == [("CMP001", "error", PROCEDURE, line)]
+    assert "no acknowledgement deadline can be computed" in findings[0].message
+
+
 def test_cmp001_severity_follows_the_policy(repo) -> None:
     brm = "procedures/business-relationship-management.md"
     policy = BASE[brm].replace("  grace: P14D\n", "  grace: P14D\n  severity: {CMP001: warning}\n")

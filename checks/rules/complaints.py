@@ -97,7 +97,20 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
         received = complaint.received
         deadline = acknowledgement_due(complaint, context.policy)
         if deadline is None:
-            continue
+            # The calendar is usable (checked above), so the target is more business time
+            # than the business hours give in the years the calendar counts: nothing can
+            # be judged late, which must not pass as on time.
+            procedure = context.repository.procedure(COMPLAINT_PROCEDURE)
+            location = procedure.at("acknowledgement") if procedure is not None else complaint.at("received")
+            yield Breach(
+                location,
+                location.path,
+                f"the acknowledgement target of {in_words(target, business=True)} ends beyond the years the "
+                f"business-hours calendar counts, so no acknowledgement deadline can be computed for "
+                f"{len(complaints)} complaint(s): set a target of business hours or days the business hours "
+                "can reach (PT4H, P2D)",
+            )
+            return
         when = f"received {describe(received.astimezone(deadline.tzinfo))}"
         if complaint.acknowledged is not None:
             taken = business_time_between(received, complaint.acknowledged, hours)
