@@ -11,6 +11,8 @@ from pathlib import Path
 import icalendar
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs.exceptions import PluginError
 
 from checks.clauses import load_clause_map
@@ -277,6 +279,27 @@ WRITTEN = [
 def test_redactor_withholds_contacts_however_written(written: str, published: str) -> None:
     # The register holds the number with a note beside it: the number inside is what is known.
     assert Redactor(False, ["+44 20 7946 0101 (mobile)"])(written) == published
+
+
+#: Pieces a phone-like run is written with: digits (other scripts' too), gaps, entities, and what breaks a run.
+RUN_PIECES = ["0", "1", "4", "20", "7946", "0101", "\uff14", "\u0663", " ", "-", "(", ")", "+", "/", ".", "&nbsp;",
+              "&#160;", "&#xA0;", "&#1", ";", "&", "a", "@", "x@y.example"]  # fmt: skip
+
+
+@settings(max_examples=400, derandomize=True, deadline=None, database=None)
+@given(pieces=st.lists(st.sampled_from(RUN_PIECES), max_size=40), known=st.sampled_from([1, 2]))
+def test_redactor_looks_at_exactly_the_runs_and_numbers_of_its_definition(pieces: list[str], known: int) -> None:
+    """The fast patterns (a run tried from its first digit only; all known numbers in one search) find what the
+    plain definition finds: every "\\+?\\(?\\d(?:GAP*\\d){n,}" run, and a known number at any of its digits."""
+    text = "".join(pieces)
+    redact = Redactor(False, ["+44 20 7946 0101", "0101 794"][:known])
+    shortest = redact._lengths[0]  # the shortest known number or subscriber tail
+    definition = re.compile(rf"\+?\(?\d(?:{sanitize._PHONE_GAP}*\d){{{shortest - 1},}}")
+    assert [m.span() for m in redact._runs.finditer(text)] == [m.span() for m in definition.finditer(text)]
+    for found in definition.finditer(text):
+        digits = sanitize._digits(found.group())
+        at_some_digit = any(redact._known_at(digits, index) for index in range(len(digits)))
+        assert (redact._known is not None and redact._known.search(digits) is not None) == at_some_digit
 
 
 class Reading:
