@@ -15,10 +15,11 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
-from importlib import resources
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.relativedelta import relativedelta
+if TYPE_CHECKING:  # imported where an interval is read: `brm check` serving kept findings reads none
+    from dateutil.relativedelta import relativedelta
 
 #: The words FORMAT.md accepts wherever an interval is.
 WORDS = {"monthly": "P1M", "quarterly": "P3M", "semiannual": "P6M", "annual": "P1Y"}
@@ -35,6 +36,8 @@ _PARTS = re.compile(
 @cache
 def _schema_pattern(definition: str) -> re.Pattern[str]:
     """A pattern of ``common.schema.json``: the code accepts exactly what the schema does."""
+    from importlib import resources
+
     text = resources.files("checks").joinpath("schemas", "common.schema.json").read_text(encoding="utf-8")
     return re.compile(json.loads(text)["definitions"][definition]["pattern"])
 
@@ -71,6 +74,8 @@ class Interval:
         parts = {k: int(v) for k, v in match.groupdict().items() if v}
         weeks = parts.pop("weeks", 0)
         parts["days"] = parts.get("days", 0) + 7 * weeks
+        from dateutil.relativedelta import relativedelta
+
         return cls(value, relativedelta(**parts))  # type: ignore[arg-type]
 
     def after(self, start: date) -> date:
@@ -120,11 +125,23 @@ def parse_date(value: object) -> date | None:
         return value if _in_range(value) else None
     if not isinstance(value, str) or len(value) < 10:
         return None
+    text = value[:10]
+    if text in _PARSED:
+        return _PARSED[text]
     try:
-        day = date.fromisoformat(value[:10])
+        day: date | None = date.fromisoformat(text)
     except ValueError:
-        return None
-    return day if _in_range(day) else None
+        day = None
+    if day is not None and not _in_range(day):
+        day = None
+    if len(_PARSED) < _PARSED_MAX:
+        _PARSED[text] = day
+    return day
+
+
+#: Dates read before, by their text: evidence repeats a few thousand dates a hundred thousand times.
+_PARSED: dict[str, date | None] = {}
+_PARSED_MAX = 100_000
 
 
 def parse_instant(value: object) -> datetime | None:

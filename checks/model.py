@@ -22,7 +22,7 @@ from .reader import Document, JsonPath
 Date = date  # Review has a field named `date`
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """Where a record stands: its document and its path inside that document."""
 
@@ -31,7 +31,7 @@ class Source:
     #: For a record seen as of a date (:meth:`Repository.as_of`) whose lists lost entries
     #: that did not exist yet: list path -> the original index of each entry kept, so a
     #: finding still points at the line the entry stands on.
-    renumbered: dict[tuple[str | int, ...], tuple[int, ...]] = field(default_factory=dict)
+    renumbered: dict[tuple[str | int, ...], tuple[int, ...]] | None = None
 
     @property
     def path(self) -> str:
@@ -46,7 +46,7 @@ class Source:
     def _original(self, fields: tuple[str | int, ...]) -> tuple[str | int, ...]:
         mapped = list(fields)
         for depth, part in enumerate(fields):
-            kept = self.renumbered.get(fields[:depth]) if isinstance(part, int) else None
+            kept = self.renumbered.get(fields[:depth]) if isinstance(part, int) and self.renumbered else None
             if kept is not None and 0 <= int(part) < len(kept):
                 mapped[depth] = kept[int(part)]
         return tuple(mapped)
@@ -58,11 +58,13 @@ def _text(raw: dict[str, Any], key: str) -> str | None:
 
 
 def _texts(raw: dict[str, Any], key: str) -> list[str]:
+    """The text items of a list field (the list itself when all are text: records share, never change, it)."""
     value = raw.get(key)
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
+        texts = [v for v in value if isinstance(v, str)]
+        return value if len(texts) == len(value) else texts
     return []
 
 
@@ -83,7 +85,7 @@ def _mappings(raw: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     source: Source
     raw: dict[str, Any]
@@ -92,7 +94,7 @@ class Record:
         return self.source.at(*fields)
 
 
-@dataclass
+@dataclass(slots=True)
 class Person(Record):
     id: str | None = None
     name: str | None = None
@@ -116,7 +118,7 @@ class Person(Record):
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Representative(Person):
     authority: list[str] = field(default_factory=list)
     services: list[str] = field(default_factory=list)  # empty: all the customer's services
@@ -138,7 +140,7 @@ class Representative(Person):
         return service in (self.services or customer_services)
 
 
-@dataclass
+@dataclass(slots=True)
 class Service(Record):
     id: str | None = None
     name: str | None = None
@@ -157,7 +159,7 @@ class Service(Record):
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Consumption:
     """A service a customer consumes, and by which user groups."""
 
@@ -166,14 +168,14 @@ class Consumption:
     index: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Interim:
     contact: str | None
     requested: date | None
     escalation: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Customer(Record):
     id: str | None = None
     name: str | None = None
@@ -228,14 +230,14 @@ class Customer(Record):
         return self.name or self.id or "?"
 
 
-@dataclass
+@dataclass(slots=True)
 class Approval:
     by: str | None
     on: date | None
     index: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Requirements(Record):
     customer: str | None = None
     service: str | None = None
@@ -260,7 +262,7 @@ class Requirements(Record):
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Body:
     """The Markdown of an evidence document, with the line it starts on."""
 
@@ -271,7 +273,7 @@ class Body:
         return [(self.first_line + i, line) for i, line in enumerate(self.text.split("\n"))]
 
 
-@dataclass
+@dataclass(slots=True)
 class Kpi:
     name: str | None
     target: str | None
@@ -281,7 +283,7 @@ class Kpi:
     index: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Review(Record):
     type: str | None = None
     customers: list[str] = field(default_factory=list)
@@ -339,7 +341,7 @@ def _bool(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Instrument(Record):
     id: str | None = None
     version: str | None = None
@@ -363,7 +365,7 @@ class Instrument(Record):
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Result(Record):
     instrument: str | None = None
     instrument_version: str | None = None
@@ -414,7 +416,7 @@ class Result(Record):
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Action(Record):
     id: str | None = None
     title: str | None = None
@@ -456,14 +458,14 @@ class Action(Record):
         return resolve(self.source_ref).path if self.source_ref is not None else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Escalation:
     to: str | None
     at: datetime | None
     index: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Complaint(Record):
     id: str | None = None
     customer: str | None = None
@@ -498,7 +500,7 @@ class Complaint(Record):
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Waiver(Record):
     rule: str | None = None
     subject: str | None = None
@@ -521,7 +523,7 @@ class Waiver(Record):
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Procedure(Record):
     id: str | None = None
     title: str | None = None

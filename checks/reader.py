@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -98,6 +98,25 @@ class Problem:
     message: str
 
 
+#: Supersets of what BRM005 looks for (raw HTML, a script link), to pass over clean text quickly.
+_TAG_START = re.compile(r"<\s*[a-zA-Z]")
+_SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+
+def may_hold_markup(text: str) -> bool:
+    """Whether ``text`` could hold raw HTML or a ``javascript:``/``vbscript:``/``data:`` link.
+
+    A quick test that every text holding one passes (BRM005 then looks closer); nearly
+    all evidence fails it at its first ``in``.
+    """
+    if "<" in text and _TAG_START.search(text):
+        return True
+    if ":" not in text:
+        return False
+    lowered = text.lower()
+    return ("script" in lowered or "data" in lowered) and _SCRIPT_SCHEME.search(text) is not None
+
+
 class ReadError(Exception):
     """Internal: carries a Problem out of the recursive walk."""
 
@@ -106,13 +125,23 @@ class ReadError(Exception):
         self.problem = problem
 
 
+class Origin(Protocol):
+    """Where a document was read from, and can be read again: see :class:`checks.sources.EvidenceFiles`."""
+
+    def yaml_text(self, document: Document) -> str | None:
+        """The document's YAML text as it was read, or None if the file no longer reads the same."""
+
+
 @dataclass
 class Document:
     """A file's data and where each part of it stands.
 
     Positions are found when first asked for (most files never yield a finding): the
-    YAML text is kept and composed again on demand, which costs far less time and
-    memory than recording the line of every value of every file up front.
+    YAML text is composed again on demand, which costs far less time and memory than
+    recording the line of every value of every file up front. A document read from a
+    tree of evidence files does not even keep its YAML text (a third of what the file
+    weighs in memory): it has an ``origin`` that reads the file again, and the
+    SHA-256 of the bytes read, so that a file changed since is never taken for it.
     """
 
     path: str
@@ -121,6 +150,10 @@ class Document:
     body_line: int = 1  # the line the body starts on
     yaml_text: str | None = field(default=None, repr=False)
     line_offset: int = 0
+    #: Whether the YAML text could spell markup or a script link (:func:`may_hold_markup`, or an escape).
+    markup: bool = False
+    origin: Origin | None = field(default=None, repr=False, compare=False)
+    digest: bytes | None = field(default=None, repr=False, compare=False)  # of the bytes ``origin`` gave
     _lines: dict[JsonPath, tuple[int, int]] | None = field(default=None, repr=False)
 
     @property
@@ -128,8 +161,11 @@ class Document:
         """Line and column (1-based) of every key and value, by JSON path."""
         if self._lines is None:
             self._lines = {}
-            if self.yaml_text:
-                node = yaml.compose(self.yaml_text, Loader=_Loader)  # noqa: S506 - read once already
+            text = self.yaml_text
+            if text is None and self.origin is not None:
+                text = self.origin.yaml_text(self)
+            if text:
+                node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - read once already
                 if node is not None:
                     _positions(node, (), self._lines, self.line_offset)
         return self._lines
@@ -211,7 +247,8 @@ def parse_yaml(text: str, path: str = "", line_offset: int = 0) -> Document | Pr
         if indirect:
             _refuse_anchors(text, line_offset)
         node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose builds no objects
-        document = Document(path=path, data=None, yaml_text=text, line_offset=line_offset)
+        markup = "\\" in text or may_hold_markup(text)  # an escape in a quoted string can spell '<'
+        document = Document(path=path, data=None, yaml_text=text, line_offset=line_offset, markup=markup)
         if node is not None:
             document.data = _Walk(line_offset, indirect).value(node)
         return document

@@ -12,9 +12,14 @@ its records, is kept in the user cache (:class:`checks.cache.Entries`) under a k
 of the SHA-256 of the file's bytes, what the file is (its kind: the schema it answers
 to) and the versions of the reader and the schemas. A key names exact content, so a
 stale entry cannot exist; an entry that cannot be read back (damaged, foreign, from
-another version) is a miss, and the file is read again. Positions stay exact: the YAML
-text is kept with the data, and a line is found from it as for a file just read.
-``BRM_NO_CACHE=1`` turns the cache off.
+another version) is a miss, and the file is read again. ``BRM_NO_CACHE=1`` turns the
+cache off.
+
+Positions stay exact without keeping any text but the Markdown body: each Document
+read here has this tree as its ``origin`` and the SHA-256 of the bytes it was made
+of. When a finding asks where a value stands, the file is read again, and its YAML
+text is composed as for a file just read; a file whose bytes changed since gives no
+position (and marks the run ``raced``: nothing of it is kept).
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from .schema import Violation, validator
 #: Files read, looked up and parsed together (bounded memory, one cache query per batch).
 BATCH = 512
 #: The shape of a cache entry; changing it makes every older entry a miss.
-_TAG = "brm-parse-1"
+_TAG = "brm-parse-2"
 #: Modules whose code decides what a file reads as and what the schemas say of it.
 _CODE = ("reader.py", "boundary.py", "schema.py", "dates.py", "sources.py")
 
@@ -140,21 +145,23 @@ class EvidenceFiles(ABC):
 
     def _batch(self, batch: list[tuple[str, str]]) -> Iterator[tuple[str, str, Document | Problem]]:
         contents = self.contents([path for path, _kind in batch])
+        digests: dict[str, bytes] = {}
+        for path, _kind in batch:
+            content = contents[path]
+            if isinstance(content, Known):
+                digests[path] = content.digest
+            elif isinstance(content, bytes):
+                digests[path] = hashlib.sha256(content).digest()
         keys: dict[str, bytes] = {}
         if self.entries.enabled:
-            for path, kind in batch:
-                content = contents[path]
-                if isinstance(content, Known):
-                    keys[path] = entry_key(content.digest, kind, _md(path))
-                elif isinstance(content, bytes):
-                    keys[path] = entry_key(hashlib.sha256(content).digest(), kind, _md(path))
+            keys = {path: entry_key(digests[path], kind, _md(path)) for path, kind in batch if path in digests}
         stored = self.entries.get(keys.values()) if keys else {}
         for path, kind in batch:
             key = keys.get(path)
             value = stored.get(key) if key is not None else None
             cached = _restore(value, key, path) if value is not None and key is not None else None
             if cached is not None:
-                yield path, kind, cached
+                yield path, kind, self._owned(cached, digests[path]) if isinstance(cached, Document) else cached
                 continue
             content = contents[path]
             raw = self.raw(path) if isinstance(content, Known) else content
@@ -163,12 +170,30 @@ class EvidenceFiles(ABC):
             ):
                 self.raced = True  # changed since it was hashed: judge what is there, keep nothing
                 key = None
+                if isinstance(raw, bytes):
+                    digests[path] = hashlib.sha256(raw).digest()
             read = read_content(raw, path, _md(path))
+            if isinstance(read, Document) and isinstance(raw, bytes):
+                read = self._owned(_checked(read) if key is not None else read, digests[path])
             if key is not None and isinstance(raw, bytes):  # never keep a refusal: it is not the content's
-                if isinstance(read, Document):
-                    read = _checked(read)
                 self._fresh.append((key, read))
             yield path, kind, read
+
+    def _owned(self, document: Document, digest: bytes) -> Document:
+        """The document without its YAML text: this tree reads it again if a position is asked for."""
+        document.yaml_text = None
+        document.origin = self
+        document.digest = digest
+        return document
+
+    def yaml_text(self, document: Document) -> str | None:
+        """The YAML text of a document read from this tree, read again; None if the file changed since."""
+        raw = self.raw(document.path)
+        if not isinstance(raw, bytes) or hashlib.sha256(raw).digest() != document.digest:
+            self.raced = True  # what was judged is no longer there: keep nothing of this run
+            return None
+        again = read_content(raw, document.path, _md(document.path))
+        return again.yaml_text if isinstance(again, Document) else None
 
     def remember(self, key: bytes, content: bytes) -> None:
         """Keep the digest of ``content`` under ``key`` (a git blob's id: its content, named by git)."""
@@ -223,6 +248,7 @@ def _checked(document: Document) -> Checked:
         body_line=document.body_line,
         yaml_text=document.yaml_text,
         line_offset=document.line_offset,
+        markup=document.markup,
     )
 
 
@@ -275,7 +301,7 @@ def _stored(read: Document | Problem) -> tuple[Any, ...]:
         read.data,
         read.body,
         read.body_line,
-        read.yaml_text,
+        read.markup,
         read.line_offset,
         {
             json_path: verdict if isinstance(verdict, bool) else [(v.json_path, v.message) for v in verdict]
@@ -302,11 +328,11 @@ def _restore(value: bytes, key: bytes, path: str) -> Document | Problem | None:
         return None
     if stored[0] != "document" or len(stored) != 7:
         return None
-    _, data, body, body_line, yaml_text, line_offset, verdicts = stored
+    _, data, body, body_line, markup, line_offset, verdicts = stored
     if not (
         isinstance(body, (str, type(None)))
         and isinstance(body_line, int)
-        and isinstance(yaml_text, (str, type(None)))
+        and isinstance(markup, bool)
         and isinstance(line_offset, int)
         and isinstance(verdicts, dict)
     ):
@@ -323,8 +349,6 @@ def _restore(value: bytes, key: bytes, path: str) -> Document | Problem | None:
             restored[json_path] = [Violation(p, m) for p, m in verdict]
         else:
             return None
-    document = Checked(
-        path=path, data=data, body=body, body_line=body_line, yaml_text=yaml_text, line_offset=line_offset
-    )
+    document = Checked(path=path, data=data, body=body, body_line=body_line, line_offset=line_offset, markup=markup)
     document.verdicts = restored
     return document

@@ -15,6 +15,7 @@ import checks.sources
 from checks.load import load
 from checks.rules import run
 from checks.schema import TYPES
+from checks.sources import WorkingTree
 
 from .conftest import AS_OF, BASE, brm
 
@@ -107,16 +108,31 @@ def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     real = checks.sources.read_content
     parsed: list[str] = []
 
+    rereading: list[str] = []  # a rule asks a position: the file is read again for its YAML text only
+
     def read_content(raw, path, markdown):  # type: ignore[no-untyped-def]
-        parsed.append(path)
+        if not rereading:
+            parsed.append(path)
         return real(raw, path, markdown)
 
+    def yaml_text(self, document):  # type: ignore[no-untyped-def]
+        rereading.append(document.path)
+        try:
+            return real_yaml_text(self, document)
+        finally:
+            rereading.pop()
+
+    real_yaml_text = checks.sources.EvidenceFiles.yaml_text
     monkeypatch.setattr(checks.sources, "read_content", read_content)
+    monkeypatch.setattr(checks.sources.EvidenceFiles, "yaml_text", yaml_text)
 
     def judge(root: Path) -> tuple[list[tuple[object, ...]], int]:
+        """The findings, and how many files loading parsed (a rule asking a position reads that file's YAML again)."""
         parsed.clear()
-        findings = run(load(root), AS_OF)
-        return [(f.path, f.line, f.column, f.rule, f.severity, f.subject, f.message) for f in findings], len(parsed)
+        loaded = load(root)
+        count = len(parsed)
+        findings = run(loaded, AS_OF)
+        return [(f.path, f.line, f.column, f.rule, f.severity, f.subject, f.message) for f in findings], count
 
     return judge
 
@@ -128,7 +144,22 @@ def test_a_file_read_before_is_not_parsed_again_and_its_findings_and_lines_are_t
     assert {rule for _, _, _, rule, *_ in first} >= {"BRM001", "BRM002", "BRM003"}
     second, parsed = counted(root)
     assert parsed == 0
-    assert second == first  # positions included: the YAML text is kept with the data
+    assert second == first  # positions included: the file is read again for the YAML text of a finding
+
+
+def test_a_file_changed_after_it_was_read_gives_no_position_and_nothing_is_kept(repo, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = repo(FINDINGS)
+    files = WorkingTree(root)
+    loaded = load(root, files)
+    document = next(d for d in loaded.repository.documents if d.path.startswith("reviews/"))
+    assert document.yaml_text is None and document.origin is files  # not kept: read again when asked
+    (root / document.path).write_text((root / document.path).read_text() + "\n<!-- edited -->\n")
+    assert document.where("date") == (1, 1)
+    assert files.raced  # a check that saw the change keeps nothing
+    fresh = load(root).repository.documents
+    again = next(d for d in fresh if d.path == document.path)
+    assert again.where("date")[0] > 1  # the file as it is now has its positions
 
 
 def test_the_key_is_the_content_not_the_file_name_size_or_time(repo, counted) -> None:

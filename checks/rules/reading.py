@@ -9,7 +9,7 @@ from typing import Any
 from ..boundary import refusal, resolve
 from ..findings import Location
 from ..model import Body, Record
-from ..reader import Document
+from ..reader import Document, may_hold_markup
 from . import Breach, Context, rule
 
 _ACTION_ID = re.compile(r"ACT-[0-9]{4,}\Z")
@@ -355,18 +355,8 @@ _UNSAFE = (
 )
 
 
-# Supersets of the patterns above, to pass over the (nearly all) clean texts quickly.
-_TAG_START = re.compile(r"<\s*[a-zA-Z]")
-_SCHEME = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
-
-
-def _maybe_unsafe(text: str) -> bool:
-    if "<" in text and _TAG_START.search(text):
-        return True
-    if ":" not in text:
-        return False
-    lowered = text.lower()
-    return ("script" in lowered or "data" in lowered) and _SCHEME.search(text) is not None
+# A superset of the patterns above, to pass over the (nearly all) clean texts quickly.
+_maybe_unsafe = may_hold_markup
 
 
 @rule("BRM005", "error", clause="7.5.3", subject="file")
@@ -398,9 +388,7 @@ def unsafe_content(context: Context) -> Iterator[Breach]:
             yield from _scan(document, Body(document.path, 1), "in the file's name", "rename the file")
         if document.body:
             yield from _scan(document, Body(document.body, document.body_line))
-        front = document.yaml_text or ""
-        # An escape in a quoted YAML string ("\x3c") can spell what the raw text does not.
-        if "\\" in front or _maybe_unsafe(front):
+        if document.markup:  # the front-matter text could spell it (an escape in a quoted string too)
             yield from _scan_values(document, document.data, ())
 
 
