@@ -229,3 +229,17 @@ def test_the_parse_cache_through_the_command(repo, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would be\n")
     assert _check(root, blocker) == first
+
+
+def test_a_front_matter_escape_is_seen_when_the_file_is_served_from_the_cache(repo, counted) -> None:
+    # "\x3c" is '<' once YAML has read it; the cache keeps that the text could spell markup, not the text.
+    review = "reviews/2026/2026-11-10-retailco.md"
+    escaped = BASE[review].replace("- Keep the current maintenance window.", '- "\\x3cscript>x()\\x3c/script>"')
+    assert escaped != BASE[review]
+    root = repo({review: escaped})
+    first, parsed = counted(root)
+    second, again = counted(root)
+    assert again == 0 < parsed
+    unsafe = [(path, line) for path, line, _column, rule, *_ in second if rule == "BRM005"]
+    assert unsafe == [(review, 12)]
+    assert second == first
