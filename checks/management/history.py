@@ -7,7 +7,9 @@ commit's tree judged at a day is kept (:func:`checks.memo.judge`, under the tree
 as ``brm check --base`` keeps its base): a past month end is judged once, ever. A month
 end before the first commit (or without git) is judged on today's evidence seen as of
 that day (:meth:`checks.model.Repository.as_of`), and says so: what the evidence now
-records about that day, not what the repository held then.
+records about that day, not what the repository held then. Such a point is kept too,
+when a site build gives its :class:`checks.kept.Kept` (under the evidence's content and
+the day): the next build of the same evidence judges no month end again.
 """
 
 from __future__ import annotations
@@ -15,12 +17,19 @@ from __future__ import annotations
 from datetime import date, tzinfo
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
 from ..load import Loaded
 from ..rules import run
 from .figures import CompliancePoint
 from .period import Period
+
+if TYPE_CHECKING:
+    from ..kept import Kept
+
+#: A month end's counts: errors, warnings, waived, and the rules with errors.
+Counts = tuple[int, int, int, tuple[str, ...]]
 
 
 def compliance(
@@ -30,8 +39,13 @@ def compliance(
     current: Loaded,
     zone: tzinfo | None,
     judged: dict[date, CompliancePoint] | None = None,
+    kept: Kept | None = None,
 ) -> list[CompliancePoint]:
-    """One point per month end of the period up to the report day (``judged``: points made before, by day)."""
+    """One point per month end of the period up to the report day.
+
+    ``judged``: points made before, by day; ``kept``: where a site build keeps the points
+    judged on today's evidence (``current``, whose content it is keyed by).
+    """
     from ..baseline import BaseError, GitTree, resolve
     from ..memo import judge
     from ..snapshot import first_commit, head, on_or_before
@@ -55,10 +69,11 @@ def compliance(
             if tree is not None:
                 identity = b"git tree\0" + tree.encode()
                 findings = judge(partial(GitTree, root, tree), identity, day, _given, _no_zone).findings
-                point = _point(day, findings, moment.sha[:7], f"commit {moment.sha[:7]} of {moment.when.date()}")
+                basis = f"commit {moment.sha[:7]} of {moment.when.date()}"
+                point = _point(day, _counts(findings), moment.sha[:7], basis)
         if point is None:
             why = f"the history starts on {start.when.date()}" if start is not None else "no git history"
-            point = _point(day, run(current, day), None, f"today's evidence seen as of that day ({why})")
+            point = _point(day, _today(current, day, kept), None, f"today's evidence seen as of that day ({why})")
         known[day] = point
         points.append(point)
     return points
@@ -72,9 +87,32 @@ def _no_zone(loaded: object) -> str:
     return ""
 
 
-def _point(day: date, findings: list[Finding], commit: str | None, basis: str) -> CompliancePoint:
-    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+def _today(current: Loaded, day: date, kept: Kept | None) -> Counts:
+    """The counts of today's evidence judged at ``day``: kept from a build of the same evidence, or judged now."""
+    key = kept.key("month end", day.isoformat()) if kept is not None else None
+    if kept is not None and key is not None:
+        value = kept.get({key: key}).get(key)
+        if (
+            isinstance(value, tuple)
+            and len(value) == 4
+            and all(type(n) is int for n in value[:3])
+            and isinstance(value[3], tuple)
+            and all(isinstance(rule, str) for rule in value[3])
+        ):
+            return value
+    counts = _counts(run(current, day))
+    if kept is not None and key is not None:
+        kept.put(key, key, counts)
+        kept.flush()
+    return counts
+
+
+def _counts(findings: list[Finding]) -> Counts:
+    by = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     rules = tuple(sorted({f.rule for f in findings if f.severity is Severity.ERROR}))
-    return CompliancePoint(
-        day, counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.WAIVED], commit, basis, rules
-    )
+    return by[Severity.ERROR], by[Severity.WARNING], by[Severity.WAIVED], rules
+
+
+def _point(day: date, counts: Counts, commit: str | None, basis: str) -> CompliancePoint:
+    errors, warnings, waived, rules = counts
+    return CompliancePoint(day, errors, warnings, waived, commit, basis, rules)

@@ -76,5 +76,7 @@ def page(site: Site, quarter: Period, judged: dict[date, CompliancePoint], here:
     report = build(site.whole, site.policy, quarter, site.as_of, provenance)
     root = site.whole.root
     prepared: date = site.as_of
-    report.compliance = compliance(root, quarter, prepared, site.evidence.loaded, site.policy.zone, judged)
+    report.compliance = compliance(
+        root, quarter, prepared, site.evidence.loaded, site.policy.zone, judged, site.evidence.kept
+    )
     return markdown.render(report, escape=text, svg=True)

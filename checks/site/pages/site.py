@@ -51,6 +51,7 @@ from ..sanitize import EvidenceRenderer, Redactor
 
 if TYPE_CHECKING:
     from ...bundle.published import Download
+    from ...kept import Kept
     from .registry import Family
 
 DASH = "\u2014"
@@ -73,6 +74,8 @@ class Evidence:
     clause_map: ClauseMap = field(default_factory=load_clause_map)
     #: Each customer's evidence bundle, by customer id (built by the plugin; empty: no bundles).
     downloads: dict[str, Download] = field(default_factory=dict)
+    #: Where the plugin keeps what a build of this evidence made for the next one (None: nothing kept).
+    kept: Kept | None = None
 
 
 def when(value: date | None) -> str:
