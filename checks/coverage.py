@@ -21,6 +21,7 @@ from .business_hours import CalendarError, add_business_hours, business_time_bet
 from .dates import WORDS, Interval, in_words
 from .model import Action, Complaint, Customer, Repository, Representative, Requirements, Result, Review
 from .policy import Policy
+from .schema import choices
 
 #: A due date this close (or closer) is "due soon" in the status table and on the site.
 DUE_SOON = timedelta(days=14)
@@ -33,8 +34,9 @@ NOT_PLANNED = "not planned"  # no interval defined: nothing is due
 PROCESS_REVIEW = "process-review"
 
 #: Survey methods run at planned intervals: only their results satisfy a survey
-#: interval (SAT001). A `post-incident` survey follows an event, not the plan.
-PERIODIC_METHODS = frozenset({"csat", "nps", "interview"})
+#: interval (SAT001). A `post-incident` survey follows an event, not the plan: every
+#: other method the schema lists is periodic.
+PERIODIC_METHODS = frozenset(choices("survey-instrument", "properties", "method")) - {"post-incident"}
 
 
 @dataclass(frozen=True)

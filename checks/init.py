@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import __version__
 from .dates import Interval
+from .schema import choices
 from .writing import EXISTS, Outcome, WriteError, write_new
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ PROCEDURES = {
 }
 SCHEMA_DIR = ".vscode/schemas"
 STYLESHEET = "docs/assets/brm.css"
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAYS = choices("procedure", "properties", "business_hours", "properties", "days", "items")
 _WHOLE = re.compile(r"\$\{([a-z_]+)\}\Z")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z")
 

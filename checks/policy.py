@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .dates import Interval
 from .model import Procedure, Repository
+from .schema import choices
 
 BRM_PROCEDURE = "brm-procedure"
 COMPLAINT_PROCEDURE = "complaint-handling"
@@ -32,7 +33,7 @@ _DEFAULTS = {
     "process_review_interval": "P1Y",
 }
 
-SEVERITY_CHOICES = ("error", "warning", "cadence", "off")
+SEVERITY_CHOICES = choices("procedure", "properties", "policy", "properties", "severity", "additionalProperties")
 
 
 def _interval(value: object, default: str, zero: bool = False) -> Interval:

@@ -86,6 +86,19 @@ def _read(name: str) -> dict[str, Any]:
     return data
 
 
+@cache
+def choices(type_name: str, *path: str) -> tuple[str, ...]:
+    """The values a field may take, as its schema lists them (``enum``), at ``path`` in the record's schema.
+
+    ``choices("survey-instrument", "properties", "method")`` is every survey method: code
+    that needs such a list asks the schema, which is the one place it is written.
+    """
+    node: Any = _read(f"{type_name}.schema.json")
+    for part in path:
+        node = node[part]
+    return tuple(node["enum"])
+
+
 #: Every record type, by name (the schemas say which there are and where their files stand).
 TYPES: dict[str, RecordType] = _types()
 
