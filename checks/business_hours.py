@@ -14,9 +14,10 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from . import cache
+from .dates import time_zone
 from .policy import BusinessHours
 
 #: A deadline further away than this many calendar days means the hours are wrong.
@@ -114,10 +115,10 @@ def _known_country(country: str) -> bool:
 
 
 def _zone(hours: BusinessHours) -> ZoneInfo:
-    try:
-        return ZoneInfo(hours.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CalendarError("timezone", f"there is no IANA time zone named {hours.timezone!r}") from None
+    zone = time_zone(hours.timezone)
+    if zone is None:
+        raise CalendarError("timezone", f"there is no IANA time zone named {hours.timezone!r}")
+    return zone
 
 
 def is_working_day(day: date, hours: BusinessHours) -> bool:

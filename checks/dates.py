@@ -193,11 +193,16 @@ def judging_date(
         raise ValueError(f"{source} '{text}' is not a date: give YYYY-MM-DD") from None
 
 
-def _zone(name: str) -> ZoneInfo:
+def time_zone(name: str) -> ZoneInfo | None:
+    """The IANA time zone of that name, or None if there is none (each caller says what that means)."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        return ZoneInfo("UTC")
+        return None
+
+
+def _zone(name: str) -> ZoneInfo:
+    return time_zone(name) or ZoneInfo("UTC")
 
 
 _UNITS = (("years", "year"), ("months", "month"), ("weeks", "week"), ("days", "day"), ("hours", "hour"),

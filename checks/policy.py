@@ -15,9 +15,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, time, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .dates import Interval
+from .dates import Interval, time_zone
 from .model import Procedure, Repository
 from .schema import choices
 
@@ -169,10 +168,7 @@ class Policy:
     @property
     def zone(self) -> tzinfo | None:
         """The procedure's time zone, in which an instant falls on a day; None if no such zone exists."""
-        try:
-            return ZoneInfo(self.business_hours.timezone)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            return None
+        return time_zone(self.business_hours.timezone)
 
     def is_late(self, due: date, as_of: date) -> bool:
         """Past due and past grace: a cadence finding becomes an error."""
