@@ -20,6 +20,7 @@ from .roots import RootError, add_root, evidence_root, settle
 if TYPE_CHECKING:
     from .baseline import Base
     from .model import Repository
+    from .rules import Rule
 
 FORMATS = ("text", "json", "github", "sarif")
 EXPORT_FORMATS = ("business-relationships", "xlsx", "csv")
@@ -219,25 +220,19 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .load import bulk_reading
-
-    with bulk_reading():
-        return _check_evidence(args)
-
-
-def _check_evidence(args: argparse.Namespace) -> int:
     from .memo import judge_working_tree
-    from .report import Report, github, sarif, text
-    from .report import json as json_report
-    from .rules import load_rules, matches
+    from .report import Report
 
     as_of(args.as_of)  # a bad date is refused before anything is read
     root = _root(args.root)
     select, ignore = _codes(args.select), _codes(args.ignore)
-    rules = load_rules()
-    for code in select + ignore:
-        if not any(matches(known, [code]) for known in rules):
-            raise UsageError(f"'{code}' matches no rule (see 'brm rules')")
+    if select or ignore:
+        from .rules import load_rules, matches
+
+        known = load_rules()
+        for code in select + ignore:
+            if not any(matches(rule, [code]) for rule in known):
+                raise UsageError(f"'{code}' matches no rule (see 'brm rules')")
     fail_on = args.fail_on or ("new" if args.base is not None else "any")
     if fail_on == "new" and args.base is None:
         raise UsageError("--fail-on new needs --base REF, the commit the change is judged against")
@@ -253,17 +248,26 @@ def _check_evidence(args: argparse.Namespace) -> int:
         except BaseError as error:
             raise UsageError(str(error)) from None
     label = base.label if base is not None else None
+    rules = _catalogue(args.format)
     report = Report(judged, display(args.root), judgement.files, findings, rules, label, fixed, fail_on)
     if args.format == "text":
+        from .report import text
+
         colour = args.color == "always" or (
             args.color == "auto" and args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         )
         _write(text.render(report, colour, args.verbose), args.output)
     elif args.format == "json":
+        from .report import json as json_report
+
         _write(json_report.render(report), args.output)
     elif args.format == "sarif":
+        from .report import sarif
+
         _write(sarif.render(report), args.output)
     else:
+        from .report import github
+
         _write(github.render(report), args.output)
         summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary_path:
@@ -272,6 +276,18 @@ def _check_evidence(args: argparse.Namespace) -> int:
     if args.output is not None:
         print(report.summary_line(), file=sys.stderr)
     return 1 if report.failed else 0
+
+
+def _catalogue(format: str) -> dict[str, Rule]:
+    """The rules a report describes: SARIF lists every rule; the other formats name only the findings' codes.
+
+    Findings kept from an earlier check need no rule imported, so none is unless SARIF asks.
+    """
+    if format != "sarif":
+        return {}
+    from .rules import load_rules
+
+    return load_rules()
 
 
 def _base(root: Path, ref: str | None) -> Base | None:

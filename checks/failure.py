@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from types import TracebackType
 
 from .findings import Location, display
@@ -47,6 +46,8 @@ def crash(error: BaseException, stage: str) -> Crash:
 def report(error: Crash, prefix: str) -> None:
     """Print the one line (and, with ``BRM_DEBUG``, the traceback) on standard error."""
     if os.environ.get("BRM_DEBUG"):
+        import traceback  # only then: a check that does not crash never needs it
+
         traceback.print_exception(error.error, file=sys.stderr)
     print(f"{prefix}: error: {error}", file=sys.stderr)
 

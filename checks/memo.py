@@ -3,24 +3,26 @@
 The findings of a check are kept in the user cache (:class:`checks.cache.Entries`)
 under a key made of everything they follow from:
 
-- the evidence: for the working tree, the SHA-256 of every evidence file's bytes (each
-  file is read and hashed on every run), the size and modification time of every
-  other file the walk lists (a path field may name any of them), and every entry the
-  walk refused, with why; for a git commit (``--base``), the id of its tree, which
-  names all of that already;
+- the evidence: for the working tree, the SHA-256 of the bytes of every file that may
+  be evidence (every ``.yaml``, ``.yml`` and ``.md`` file is read and hashed on every
+  run), the size and modification time of every other file the walk lists (a path
+  field may name any of them), and every entry the walk refused, with why; for a git
+  commit (``--base``), the id of its tree, which names all of that already;
 - every file read besides the evidence files (a result's responses file): its digest is
   kept with the findings and compared with the file as it is now;
-- the code that judged: brm's own modules, schemas and data, the versions of the
-  libraries that read and judge (PyYAML, fastjsonschema, jsonschema, python-dateutil,
-  holidays, tzdata), Python, and the time-zone database;
+- the code that judged: brm's own modules, schemas and data (hashed once for each state
+  of their files, see :func:`code_stamp`), the versions of the libraries that read and
+  judge (PyYAML, fastjsonschema, jsonschema, python-dateutil, holidays, tzdata),
+  Python, and the time-zone database;
 - the date: the one given, or today in the procedures' time zone (kept with the
   findings, and compared with today there);
 - the rules selected and ignored.
 
 A change to any of them is a different key, so kept findings can never be stale. The
-second check of an unchanged repository then costs reading and hashing its files; a
-check of the base of ``--base`` costs one look-up when that commit was judged before
-(a pull request's base, the last commit). ``BRM_NO_CACHE=1`` turns this off with the
+second check of an unchanged repository then costs reading and hashing its files (the
+loader, the schemas and the rules are not even imported); a check of the base of
+``--base`` costs one look-up when that commit was judged before (a pull request's
+base, the last commit). ``BRM_NO_CACHE=1`` turns this off with the
 rest of the cache.
 """
 
@@ -31,24 +33,35 @@ import hashlib
 import marshal
 import os
 import sys
+import time
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .boundary import Refused, TooLarge
-from .cache import Entries
+from .boundary import Refused, TooLarge, Tree, inspect, read_bytes, scan
+from .cache import Entries, directory
 from .findings import Finding, Severity
-from .load import Loaded, evidence_kind, load
-from .sources import EvidenceFiles, WorkingTree, installed
 
-_TAG = "brm-judged-1"
+if TYPE_CHECKING:  # a kept judgement reads nothing but the files: the loader, schemas and rules are not imported
+    from .load import Loaded
+    from .sources import EvidenceFiles
+
+_TAG = "brm-judged-2"
 #: The libraries whose behaviour a judgement depends on.
 _LIBRARIES = ("pyyaml", "fastjsonschema", "jsonschema", "python_dateutil", "holidays", "tzdata")
+#: A file with one of these suffixes may be evidence (every kind of evidence file has one:
+#: a test holds them to the loader's layout): it is read and hashed. Any other file is
+#: known by its size and modification time.
+READ_SUFFIXES = (".yaml", ".yml", ".md")
+#: brm's own files that judge: its code, schemas and data.
+_CODE_SUFFIXES = (".py", ".json", ".yaml")
+#: A code file changed this recently may change again within the same clock tick, keeping
+#: its size and times: its content is hashed, and the stamp is not kept under its times.
+_SETTLED_NS = 2_000_000_000
 _FIELDS = tuple(field.name for field in dataclasses.fields(Finding))
 
 
@@ -80,8 +93,6 @@ def judge(
     whether the files read besides the evidence still read the same (None: the identity
     names them too, as a git tree's does).
     """
-    from .rules import run
-
     select, ignore = sorted(select), sorted(ignore)
     entries = Entries()
     key = _key(identity, day, select, ignore) if identity is not None and entries.enabled else None
@@ -89,20 +100,38 @@ def judge(
         if key is not None:
             kept = _restore(entries, key, day, today, unchanged)
             if kept is not None:
+                entries.flush()  # marks the entry used today (once a day), so it is not dropped as unused
                 return kept
-        opened = files()
-        try:
+        return _judge_now(files, key, entries, day, today, zone_of, select, ignore)
+    finally:
+        entries.close()
+
+
+def _judge_now(
+    files: Callable[[], EvidenceFiles],
+    key: bytes | None,
+    entries: Entries,
+    day: date | None,
+    today: Callable[[str], date],
+    zone_of: Callable[[Loaded], str],
+    select: list[str],
+    ignore: list[str],
+) -> Judgement:
+    from .load import bulk_reading, load
+    from .rules import run
+
+    opened = files()
+    try:
+        with bulk_reading():
             loaded = load(opened.root, opened)
             zone = zone_of(loaded) if day is None else ""
             judged = day if day is not None else today(zone)
             findings = run(loaded, judged, select, ignore)
-            count = loaded.repository.files
-            if key is not None and not opened.raced:
-                _keep(entries, key, zone, judged, count, opened.extras, findings)
-        finally:
-            opened.close()
+        count = loaded.repository.files
+        if key is not None and not opened.raced:
+            _keep(entries, key, zone, judged, count, opened.extras, findings)
     finally:
-        entries.close()
+        opened.close()
     # The records are dropped here: with --base, the base is loaded next, never beside them.
     return Judgement(findings, count, judged, kept=False)
 
@@ -111,47 +140,81 @@ def judge_working_tree(
     root: Path, value: str | None, date_of: Callable[[str | None, str], date], select: list[str], ignore: list[str]
 ) -> Judgement:
     """``brm check``'s judgement of the working tree: ``value`` is ``--as-of`` (else ``BRM_AS_OF``, else today)."""
-    from .policy import Policy
-
-    files = WorkingTree(root)
+    tree = scan(root)
+    digests: dict[str, bytes] = {}
+    identity = fingerprint(tree, digests) if directory() is not None else None
     day = date_of(value, "UTC") if value or os.environ.get("BRM_AS_OF") else None
+
+    def opened() -> EvidenceFiles:
+        from .sources import WorkingTree
+
+        files = WorkingTree(root)
+        files.tree = tree  # judge the listing the key was made of
+        files.known.update(digests)
+        return files
+
     return judge(
-        lambda: files,
-        fingerprint(files),
+        opened,
+        identity,
         day,
         lambda zone: date_of(None, zone),
-        lambda loaded: Policy.from_repository(loaded.repository).business_hours.timezone,
+        _zone_of,
         select,
         ignore,
-        files.same,
+        lambda extras: _same(root, tree, extras),
     )
 
 
-def fingerprint(files: WorkingTree) -> bytes | None:
-    """What the working tree holds, by content: every evidence file is read and hashed (None: no cache)."""
-    if not files.entries.enabled:
-        return None
+def _zone_of(loaded: Loaded) -> str:
+    from .policy import Policy
+
+    return Policy.from_repository(loaded.repository).business_hours.timezone
+
+
+def fingerprint(tree: Tree, digests: dict[str, bytes]) -> bytes:
+    """What the working tree ``tree`` lists holds, by content.
+
+    Every file that may be evidence is read and hashed (its SHA-256 is put in ``digests``,
+    so the loader does not read it again to look it up in the parse cache); any other
+    file by its size and modification time (a path field may name it); every refused
+    entry with why.
+    """
     digest = hashlib.sha256(b"working tree\0")
-    for path in sorted(files.tree.files):
+    for path in sorted(tree.files):
         digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
-        kind = evidence_kind(path)
-        if kind is not None:
-            content = files.raw(path)
+        real = tree.files[path]
+        if path.endswith(READ_SUFFIXES):
+            content = read_bytes(real)
             if isinstance(content, bytes):
-                files.known[path] = hashlib.sha256(content).digest()
-                digest.update(b"evidence\0" + kind.encode() + b"\0" + files.known[path])
+                digests[path] = hashlib.sha256(content).digest()
+                digest.update(b"content\0" + digests[path])
             else:
                 digest.update(_unread(content))
             continue
         try:
-            status = os.stat(files.tree.files[path])
+            status = os.stat(real)
             digest.update(f"other\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
         except OSError as error:
             digest.update(f"unlisted\0{error.errno}\0".encode())
-    for path, reason in sorted(files.tree.refused.items()):
-        refused = f"refused\0{path}\0{reason}\0{path in files.tree.not_folders}\0"
+    for path, reason in sorted(tree.refused.items()):
+        refused = f"refused\0{path}\0{reason}\0{path in tree.not_folders}\0"
         digest.update(refused.encode("utf-8", "surrogateescape"))
     return digest.digest()
+
+
+def _same(root: Path, tree: Tree, extras: dict[str, str]) -> bool:
+    """Whether each file read besides the evidence (a result's responses) still has the content it was judged with.
+
+    ``extras`` holds the SHA-256 (hex) of each, as :meth:`checks.sources.EvidenceFiles.read`
+    noted it; a file that was refused then, or is now, is never the same (judged again).
+    """
+    for path, noted in extras.items():
+        real = tree.files.get(path)
+        target = real if real is not None else inspect(root, path)
+        content = read_bytes(target) if isinstance(target, str) else target
+        if not isinstance(content, bytes) or hashlib.sha256(content).hexdigest() != noted:
+            return False
+    return True
 
 
 def _unread(content: Refused | TooLarge) -> bytes:
@@ -165,19 +228,19 @@ def _key(identity: bytes, day: date | None, select: list[str], ignore: list[str]
 
 @cache
 def code_stamp() -> bytes:
-    """brm's code, schemas and data, the libraries it judges with, Python, and the time-zone database."""
+    """brm's code, schemas and data, the libraries it judges with, Python, and the time-zone database.
+
+    The content of brm's files is hashed once for each state of them: the digest is kept
+    in the cache under every file's size, times, inode and device (as git's index keeps
+    what it hashed), and read back while none of them changed. A file written in the last
+    two seconds is hashed every time: a change within the same clock tick could keep its
+    size and times.
+    """
+    package = Path(__file__).parent
+    files = _code_files(package)
     digest = hashlib.sha256()
-    package = resources.files("checks")
-    pending = [package]
-    while pending:
-        folder = pending.pop()
-        for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-            if entry.is_dir():
-                if entry.name != "__pycache__":
-                    pending.append(entry)
-            elif entry.name.endswith((".py", ".json", ".yaml")):
-                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
-    digest.update(repr([installed(name) for name in _LIBRARIES]).encode() + sys.version.encode())
+    digest.update(_content_stamp(package, files))
+    digest.update(repr(_installed(_LIBRARIES)).encode() + sys.version.encode())
     for zones in zoneinfo.TZPATH:  # the system's zone files come before the tzdata package's
         try:
             status = os.stat(os.path.join(zones, "tzdata.zi"))
@@ -185,6 +248,76 @@ def code_stamp() -> bytes:
         except OSError:
             continue
     return digest.digest()
+
+
+def _code_files(package: Path) -> list[str]:
+    """brm's files that judge, relative to the package, in a stable order."""
+    found: list[str] = []
+    for folder, folders, names in os.walk(package):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        relative = os.path.relpath(folder, package)
+        found += (os.path.join(relative, name) for name in sorted(names) if name.endswith(_CODE_SUFFIXES))
+    return found
+
+
+def _content_stamp(package: Path, files: list[str]) -> bytes:
+    """The SHA-256 of ``files``' names and content: kept under their status, or read and hashed."""
+    status = hashlib.sha256(b"brm code status\0")
+    settled = True
+    now = time.time_ns()
+    for name in files:
+        try:
+            found = os.stat(package / name)
+        except OSError:
+            settled = False
+            continue
+        changed = max(found.st_mtime_ns, found.st_ctime_ns)
+        settled = settled and now - changed > _SETTLED_NS
+        status.update(
+            f"{name}\0{found.st_size}\0{found.st_mtime_ns}\0{found.st_ctime_ns}\0{found.st_ino}\0{found.st_dev}\0".encode()
+        )
+    key = status.digest()
+    entries = Entries()
+    try:
+        if settled:
+            kept = entries.get([key]).get(key)
+            if kept is not None and len(kept) == 32:
+                entries.flush()
+                return kept
+        content = hashlib.sha256(b"brm code\0")
+        for name in files:
+            try:
+                content.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
+            except OSError:
+                content.update(name.encode() + b"\0unreadable\0")
+        digest = content.digest()
+        if settled:
+            entries.put(key, digest)
+            entries.flush()
+        return digest
+    finally:
+        entries.close()
+
+
+def _installed(distributions: tuple[str, ...]) -> list[str]:
+    """Each library's installed version, by its dist-info folder's name (importlib.metadata costs 0.1 s)."""
+    prefixes = {name.replace("-", "_").lower() + "-": name for name in distributions}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            lowered = name.lower()
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            for prefix, distribution in prefixes.items():
+                if distribution not in found and lowered.startswith(prefix):
+                    found[distribution] = name
+        if len(found) == len(prefixes):
+            break
+    return [found.get(name, "unknown") for name in distributions]
 
 
 def _keep(

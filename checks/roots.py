@@ -11,6 +11,7 @@ that says what to give instead.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
@@ -39,10 +40,19 @@ def settle(args: argparse.Namespace) -> None:
 
 
 def _evidence_folders() -> list[str]:
-    """The top-level folders of FORMAT.md's layout: a repository holds at least one of them."""
-    from .load import AREAS
+    """The top-level folders of FORMAT.md's layout: a repository holds at least one of them.
 
-    return list(dict.fromkeys(area.split("/")[0] for area, _recursive, _suffixes, _kind in AREAS))
+    Read from where each schema says its files stand (``x-brm-files``: a register under
+    ``registers/``, documents in their folder), not from the loader, which a check whose
+    findings are kept never imports; a test holds this to the loader's layout.
+    """
+    folders = ["registers"]
+    for schema in sorted((Path(__file__).parent / "schemas").glob("*.schema.json")):
+        name = schema.name.removesuffix(".schema.json")
+        where = json.loads(schema.read_text(encoding="utf-8")).get("x-brm-files") or {}
+        if name != "common" and not where.get("register"):
+            folders.append(str(where.get("folder", name)).split("/")[0])
+    return list(dict.fromkeys(folders))
 
 
 def evidence_root(text: str) -> Path:

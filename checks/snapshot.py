@@ -4,7 +4,7 @@ An evidence bundle and the management report's compliance over time judge the
 repository *as it stood* on a day: the last commit on or before the end of that day
 (in the BRM procedures' time zone), along the first-parent history of ``HEAD`` (the
 branch as it was, not a side branch merged later). The commit's tree is read from
-git's objects by :class:`checks.baseline.GitTree`, the reader ``brm check --base``
+git's objects by :class:`checks.gittree.GitTree`, the reader ``brm check --base``
 uses, never checked out; its files pass the same evidence boundary as the working tree.
 
 Without git, or outside a git repository, a snapshot is the working tree, and says so.
@@ -159,7 +159,8 @@ def working_tree(root: Path, history: History | None = None) -> Snapshot:
 
 def load_commit(root: Path, sha: str) -> tuple[Loaded, EvidenceFiles]:
     """The evidence of one commit, read from git's objects (close the files when done with them)."""
-    from .baseline import BaseError, GitTree, resolve
+    from .baseline import BaseError, resolve
+    from .gittree import GitTree
 
     try:
         base = resolve(root, sha)
@@ -266,7 +267,8 @@ def published(root: Path, loaded: Loaded, history: History) -> Snapshot:
     A committed file is read from HEAD's blobs, as ``brm bundle`` reads it; a file with
     uncommitted changes, or never committed, from the disk, and the bundle marks it.
     """
-    from .baseline import BaseError, GitTree, resolve
+    from .baseline import BaseError, resolve
+    from .gittree import GitTree
 
     latest = head(root) if history.missing is None else None
     if latest is None:

@@ -17,8 +17,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from checks.baseline import GitTree, classify, resolve
+from checks.baseline import classify, resolve
 from checks.findings import Finding, Severity
+from checks.gittree import GitTree
 from checks.load import load
 from checks.rules import run
 
@@ -487,7 +488,7 @@ def test_classify_matches_by_rule_subject_file_and_severity_not_line_or_message(
 
 def test_a_base_judged_before_is_kept_and_not_read_again(history, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     """A commit's tree id names all it holds: the second check against it reads nothing from git."""
-    import checks.baseline
+    import checks.gittree
     from checks.baseline import compare
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -501,7 +502,7 @@ def test_a_base_judged_before_is_kept_and_not_read_again(history, monkeypatch: p
             opened.append(tree)
             super().__init__(root, tree)
 
-    monkeypatch.setattr(checks.baseline, "GitTree", Counted)
+    monkeypatch.setattr(checks.gittree, "GitTree", Counted)
     base = resolve(root, "HEAD")
     first = compare(root, base, head, AS_OF)
     second = compare(root, base, head, AS_OF)

@@ -101,6 +101,20 @@ def test_a_file_a_missing_folder_and_a_folder_without_evidence(tmp_path: Path, c
     assert sorted(p.name for p in empty.iterdir()) == ["docs"]  # nothing written
 
 
+def test_a_repository_is_told_by_the_folders_of_the_loaders_layout(tmp_path: Path) -> None:
+    """The folders are read from the schemas (a kept check imports no loader); they are the loader's, each enough."""
+    from checks.load import AREAS
+    from checks.roots import _evidence_folders, evidence_root
+
+    folders = _evidence_folders()
+    assert sorted(folders) == sorted({area.split("/")[0] for area, _recursive, _suffixes, _kind in AREAS})
+    for folder in folders:
+        (tmp_path / folder / "x").mkdir(parents=True)
+        assert evidence_root(str(tmp_path / folder / "..")) == tmp_path / folder / ".."
+        (tmp_path / folder / "x").rmdir()
+        (tmp_path / folder).rmdir()
+
+
 def test_brm_check_on_a_file_through_the_console_script(tmp_path: Path) -> None:
     (tmp_path / "minutes.md").write_text("---\ntype: performance-review\n---\n")
     result = brm("check", str(tmp_path / "minutes.md"))

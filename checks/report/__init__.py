@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
-from ..rules import Rule
+
+if TYPE_CHECKING:  # findings kept from an earlier check are reported without importing a rule
+    from ..rules import Rule
 
 
 @dataclass(frozen=True)
@@ -17,7 +20,7 @@ class Report:
     root: str
     files: int
     findings: list[Finding]
-    rules: dict[str, Rule]
+    rules: dict[str, Rule]  # the catalogue a format describes (SARIF's); the others name only codes
     #: ``brm check --base``: what the findings were compared with (each has its ``baseline``
     #: state, new or unchanged), the base's findings that are gone, and what fails the check.
     base: str | None = None
