@@ -1,6 +1,6 @@
 """Benchmark `brm check` against the cost of merely parsing the evidence, and against check-jsonschema.
 
-    python -m tests.perf.bench [--sizes 1000,10000] [--keep DIR] [--runs 3]
+    python -m tests.perf.bench [--sizes 1000,10000] [--keep DIR] [--runs 3] [--latency-only]
 
 For each size, a synthetic repository of about that many evidence files is generated
 (tests/perf/generate.py), then three things are timed, each as a fresh subprocess,
@@ -19,8 +19,10 @@ editing one file, and ``--base HEAD`` with one changed file (the repository is m
 git repository with one commit): the first such run against that commit, and the runs
 after it. Last, the latency the pre-commit hook pays on a small repository: ``brm
 check`` on a copy of the bundled example, with and without ``--base HEAD``, against
-``python -c "import yaml"`` (the median of 10 each). Every brm process uses a cache
-folder of the benchmark's own (never ``~/.cache``).
+``python -c "import yaml"`` (the median of 10 each, wall and CPU time), with the
+bytecode Python compiles kept as an installed package's is (and, when
+PYTHONDONTWRITEBYTECODE is set where the benchmark runs, again as it leaves it). Every
+brm process uses a cache folder of the benchmark's own (never ``~/.cache``).
 
 The numbers are printed as a table with the targets beside them, then the exact
 commands. Missing targets are reported, not failed: the exit status is 0 unless a
@@ -376,43 +378,60 @@ def measure_cache(root: Path, runs: int, cache: Path) -> dict[str, Measure]:
 
 @dataclass
 class Latency:
-    """Median wall times on a small repository, in seconds."""
+    """Median wall and CPU times on a small repository, in seconds: (wall, cpu) each."""
 
-    python: float
-    check: float
-    base: float
+    python: tuple[float, float]
+    check: tuple[float, float]
+    base: tuple[float, float]
     commands: list[str]
+    bytecode: str  # how the interpreter found brm's bytecode
 
 
-def _median(command: list[str], cache: Path | None = None) -> float:
-    environment = {**os.environ, **({"XDG_CACHE_HOME": str(cache)} if cache else {})}
-    times = []
+def _median(command: list[str], environment: dict[str, str]) -> tuple[float, float]:
+    walls, cpus = [], []
     for _ in range(LATENCY_RUNS):
         run = timed(command, env=environment)
         if run.exit_code not in (0, 1):
             raise BenchError(f"`{shlex.join(command)}` exited {run.exit_code}:\n{_tail(run.stderr)}")
-        times.append(run.seconds)
-    return statistics.median(times)
+        walls.append(run.seconds)
+        cpus.append(run.cpu_seconds)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def measure_latency(base: Path) -> Latency:
+def installed_environment(base: Path) -> dict[str, str]:
+    """The environment as an installed hook runs in: Python keeps the bytecode it compiles.
+
+    pip compiles a package's bytecode when it installs it (pre-commit's environment
+    included); a PYTHONDONTWRITEBYTECODE set where the benchmark runs would make every
+    run compile brm again. The bytecode goes to a folder of the benchmark's own.
+    """
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    environment["PYTHONPYCACHEPREFIX"] = str(base / "pycache")
+    return environment
+
+
+def measure_latency(base: Path, environment: dict[str, str], bytecode: str) -> Latency:
     """What the pre-commit hook pays on every commit: the bundled example, a committed git repository."""
     root, cache = base / "example", base / "example-cache"
-    repository = Path(__file__).resolve().parents[2]
-    for name in EXAMPLE:
-        shutil.copytree(repository / name, root / name)
-    _git(root, "init", "--quiet", "--initial-branch=main")
-    _git(root, "add", "--all")
-    _git(root, "commit", "--quiet", "--no-verify", "--message", "example")
+    if not root.exists():
+        repository = Path(__file__).resolve().parents[2]
+        for name in EXAMPLE:
+            shutil.copytree(repository / name, root / name)
+        _git(root, "init", "--quiet", "--initial-branch=main")
+        _git(root, "add", "--all")
+        _git(root, "commit", "--quiet", "--no-verify", "--message", "example")
     python = [sys.executable, "-c", "import yaml"]
     check = [str(BRM), "check", str(root), "--as-of", AS_OF.isoformat()]
-    _median(check, cache)  # the first runs fill the cache, as the hook's earlier commits did
-    _median([*check, "--base", "HEAD"], cache)
+    cached = {**environment, "XDG_CACHE_HOME": str(cache)}
+    _median(python, environment)  # the first runs fill the caches, as the hook's earlier commits did
+    _median(check, cached)
+    _median([*check, "--base", "HEAD"], cached)
     return Latency(
-        _median(python),
-        _median(check, cache),
-        _median([*check, "--base", "HEAD"], cache),
+        _median(python, environment),
+        _median(check, cached),
+        _median([*check, "--base", "HEAD"], cached),
         [shlex.join(python), "XDG_CACHE_HOME=CACHE " + shlex.join(check), "... --base HEAD"],
+        bytecode,
     )
 
 
@@ -598,18 +617,19 @@ def report_cache(results: list[Result]) -> None:
 
 
 def report_latency(latency: Latency) -> None:
-    check, base = latency.check - latency.python, latency.base - latency.python
+    (python, python_cpu), (check, check_cpu), (base, base_cpu) = latency.python, latency.check, latency.base
     print()
-    print(f"Small repository (the bundled example), median of {LATENCY_RUNS} wall times:")
-    print(f"  python -c 'import yaml': {latency.python:.3f} s")
-    print(
-        f"  brm check:               {latency.check:.3f} s (+{check:.3f} s; target +{LATENCY_TARGET} s: "
-        f"{_verdict(check <= LATENCY_TARGET)})"
-    )
-    print(
-        f"  brm check --base HEAD:   {latency.base:.3f} s (+{base:.3f} s; target +{BASE_LATENCY_TARGET} s: "
-        f"{_verdict(base <= BASE_LATENCY_TARGET)})"
-    )
+    print(f"Small repository (the bundled example), median of {LATENCY_RUNS} runs, {latency.bytecode}:")
+    print(f"  python -c 'import yaml': {python:.3f} s wall, {python_cpu:.3f} s CPU")
+    for name, (wall, cpu), target in (
+        ("brm check:            ", (check, check_cpu), LATENCY_TARGET),
+        ("brm check --base HEAD:", (base, base_cpu), BASE_LATENCY_TARGET),
+    ):
+        above, above_cpu = wall - python, cpu - python_cpu
+        print(
+            f"  {name}   {wall:.3f} s wall (+{above:.3f} s), {cpu:.3f} s CPU (+{above_cpu:.3f} s); "
+            f"target +{target} s: wall {_verdict(above <= target)}, CPU {_verdict(above_cpu <= target)}"
+        )
     for command in latency.commands:
         print("    " + command)
 
@@ -625,6 +645,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per measurement; the best counts (default: 3)")
     parser.add_argument("--years", type=int, default=2, help="years of history per repository (default: 2)")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default: 0)")
+    parser.add_argument(
+        "--latency-only", action="store_true", help="only the small-repository latency (no generated repositories)"
+    )
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -640,11 +663,18 @@ def main(argv: list[str] | None = None) -> int:
             schemas = base / "schemas"
             schemas.mkdir(exist_ok=True)
             export_schemas(schemas)
+            sizes = [] if args.latency_only else sizes
             results = [bench_size(size, args.years, args.runs, args.seed, base, schemas) for size in sizes]
             print("[latency] the bundled example ...", file=sys.stderr, flush=True)
-            latency = measure_latency(base)
-            report(results, args.runs)
-            report_latency(latency)
+            latencies = [measure_latency(base, installed_environment(base), "bytecode kept, as installed")]
+            if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+                latencies.append(
+                    measure_latency(base, dict(os.environ), "PYTHONDONTWRITEBYTECODE set: compiled each run")
+                )
+            if results:
+                report(results, args.runs)
+            for latency in latencies:
+                report_latency(latency)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1
