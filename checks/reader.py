@@ -30,6 +30,10 @@ except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
 
 
 _PLAIN_TAGS: dict[str, str] = {}  # a plain scalar's text -> its YAML 1.1 tag, memoised
+#: The first characters of every implicit type (numbers, booleans, null, dates ...): other plain text is text.
+#: (None would be a resolver tried on any text: then every value is looked up.)
+_IMPLICIT_STARTS = frozenset(key for key in _BaseLoader.yaml_implicit_resolvers if key)
+_TEXT_BY_START = None not in _BaseLoader.yaml_implicit_resolvers
 #: Text values up to this long are interned (and the parse cache keeps them so).
 _SHARED = 40
 
@@ -39,12 +43,16 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode:
-            if not implicit[0]:
-                return "tag:yaml.org,2002:str"  # quoted, or the non-specific tag '!'
+            if not implicit[0] or (_TEXT_BY_START and value and value[0] not in _IMPLICIT_STARTS):
+                # Quoted, or the non-specific tag '!'; or plain text no implicit type can start
+                # with (a name, an id, a sentence): text, as the resolver would find after its look-up.
+                return "tag:yaml.org,2002:str"
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
-                if len(value) <= 64 and len(_PLAIN_TAGS) < 100_000:
+                if len(value) <= 64:
+                    if len(_PLAIN_TAGS) >= 100_000:
+                        _PLAIN_TAGS.clear()  # bounded: a large repository's recent values are kept instead
                     _PLAIN_TAGS[value] = tag
             return tag
         return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"

@@ -6,8 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from checks.reader import MAX_BYTES, Problem, decode, parse_yaml, read_file, read_markdown
+from checks.reader import MAX_BYTES, Problem, _Loader, decode, parse_yaml, read_file, read_markdown
 
 from .conftest import check, codes
 
@@ -230,3 +233,21 @@ def test_reader_never_writes(repo) -> None:
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert after == before
     assert {p: p.stat().st_mtime_ns for p in after} == mtimes
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+        st.sampled_from(["yes", "No", "on", "OFF", "~", "null", "12:30", "010", "0x1F", "1e3", ".inf", "2026-11-23",
+                         "2026-11-23 10:00:00", "<<", "=", "!", "&", "*", "-", "+1", "Tuesday", "ACT-0042", ""]),
+    )
+)  # fmt: skip
+def test_the_memoised_resolver_types_every_plain_scalar_as_yaml_does(value: str) -> None:
+    # The shortcuts (text by its first character, the memo) must give PyYAML's own tag, every time.
+    ours, theirs = _Loader(""), yaml.SafeLoader("")
+    for _ in range(2):  # the second time from the memo
+        assert ours.resolve(yaml.ScalarNode, value, (True, False)) == theirs.resolve(
+            yaml.ScalarNode, value, (True, False)
+        )
+    assert ours.resolve(yaml.ScalarNode, value, (False, True)) == "tag:yaml.org,2002:str"
