@@ -80,12 +80,7 @@ def _computed_holidays(country: str, subdivision: str | None, year: int) -> froz
 
 @lru_cache(maxsize=1)
 def _holidays_cache_name() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"holidays-{version('holidays')}.json"
-    except PackageNotFoundError:  # pragma: no cover - a dependency of this package
-        return "holidays-unknown.json"
+    return f"holidays-{cache.installed('holidays')['holidays']}.json"
 
 
 @lru_cache(maxsize=1)

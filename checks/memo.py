@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .boundary import Refused, TooLarge, Tree, inspect, read_bytes, scan
-from .cache import Entries, directory
+from .cache import Entries, directory, installed
 from .findings import Finding, Severity
 
 if TYPE_CHECKING:  # a kept judgement reads nothing but the files: the loader, schemas and rules are not imported
@@ -240,7 +240,7 @@ def code_stamp() -> bytes:
     files = _code_files(package)
     digest = hashlib.sha256()
     digest.update(_content_stamp(package, files))
-    digest.update(repr(_installed(_LIBRARIES)).encode() + sys.version.encode())
+    digest.update(repr(installed(*_LIBRARIES)).encode() + sys.version.encode())
     for zones in zoneinfo.TZPATH:  # the system's zone files come before the tzdata package's
         try:
             status = os.stat(os.path.join(zones, "tzdata.zi"))
@@ -297,27 +297,6 @@ def _content_stamp(package: Path, files: list[str]) -> bytes:
         return digest
     finally:
         entries.close()
-
-
-def _installed(distributions: tuple[str, ...]) -> list[str]:
-    """Each library's installed version, by its dist-info folder's name (importlib.metadata costs 0.1 s)."""
-    prefixes = {name.replace("-", "_").lower() + "-": name for name in distributions}
-    found: dict[str, str] = {}
-    for folder in sys.path:
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for name in names:
-            lowered = name.lower()
-            if not name.endswith((".dist-info", ".egg-info")):
-                continue
-            for prefix, distribution in prefixes.items():
-                if distribution not in found and lowered.startswith(prefix):
-                    found[distribution] = name
-        if len(found) == len(prefixes):
-            break
-    return [found.get(name, "unknown") for name in distributions]
 
 
 def _keep(

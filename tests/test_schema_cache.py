@@ -243,3 +243,14 @@ def test_a_front_matter_escape_is_seen_when_the_file_is_served_from_the_cache(re
     unsafe = [(path, line) for path, line, _column, rule, *_ in second if rule == "BRM005"]
     assert unsafe == [(review, 12)]
     assert second == first
+
+
+def test_cache_keys_name_the_installed_versions_as_the_package_metadata_does() -> None:
+    """The versions in cache keys are read without importing importlib.metadata; they are its versions."""
+    from importlib.metadata import version
+
+    from checks.cache import installed
+
+    libraries = ("pyyaml", "fastjsonschema", "jsonschema", "python-dateutil", "holidays", "tzdata")
+    assert installed(*libraries) == {name: version(name) for name in libraries}
+    assert installed("no-such-library-here") == {"no-such-library-here": "unknown"}
