@@ -127,12 +127,14 @@ def _judge_now(
             zone = zone_of(loaded) if day is None else ""
             judged = day if day is not None else today(zone)
             findings = run(loaded, judged, select, ignore)
-        count = loaded.repository.files
+            count = loaded.repository.files
+            # The records are dropped here, before the collector is back (it would walk them all once
+            # more) and before, with --base, the base is loaded: never beside them.
+            del loaded
         if key is not None and not opened.raced:
             _keep(entries, key, zone, judged, count, opened.extras, findings)
     finally:
         opened.close()
-    # The records are dropped here: with --base, the base is loaded next, never beside them.
     return Judgement(findings, count, judged, kept=False)
 
 
