@@ -14,7 +14,9 @@ Enabled in ``mkdocs.yml`` as ``brm`` (the ``mkdocs.plugins`` entry point):
           bundles: true            # each customer's evidence bundle (zip), linked from its page
 
 Findings never fail the build: they are pages of the site. Evidence is read by our
-own strict reader (``checks.load``), never by MkDocs.
+own strict reader (``checks.load``), never by MkDocs. What is slow to make and follows
+only from the evidence (each customer's bundle, the report's month ends judged on
+today's evidence) is kept for the next build of the very same (``checks.kept``).
 
 Everything the adapter hands MkDocs that comes from evidence is safe as it stands:
 
@@ -52,12 +54,16 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..bundle import published
+from ..cache import directory
 from ..dates import judging_date
 from ..failure import crash
 from ..findings import Severity
+from ..kept import Kept, identity
 from ..load import AREAS, bulk_reading, load
+from ..memo import fingerprint
 from ..policy import Policy
 from ..rules import run
+from ..sources import WorkingTree
 from .pages import Evidence, Site
 from .provenance import read_history
 
@@ -112,32 +118,43 @@ class BrmPlugin(BasePlugin[BrmConfig]):
 
     def _evidence_files(self, files: Files, config: MkDocsConfig) -> Files:
         with bulk_reading():
-            loaded = load(self.root)
-            zone = Policy.from_repository(loaded.repository).business_hours.timezone
-            self.as_of = resolve_as_of(self.as_of_option, timezone=zone)  # today where the procedures are
-            findings = run(loaded, self.as_of)
-            history = read_history(self.root)
-            downloads = {}
-            if self.config.bundles:  # from the evidence just read and judged: nothing is read twice
-                downloads = published.downloads(
-                    self.root, loaded, findings, self.as_of, history, self.config.publish_contacts
+            working = WorkingTree(self.root)
+            # Each evidence file is read and hashed once: the load looks it up in the parse cache by that digest.
+            digests: dict[str, bytes] = {}
+            by_content = fingerprint(working.tree, digests) if directory() is not None else None
+            working.known.update(digests)
+            loaded = load(self.root, working)
+            # The bundles and month ends a build of this very evidence made are served as made.
+            kept = Kept(identity(by_content, working))
+            try:
+                zone = Policy.from_repository(loaded.repository).business_hours.timezone
+                self.as_of = resolve_as_of(self.as_of_option, timezone=zone)  # today where the procedures are
+                findings = run(loaded, self.as_of)
+                history = read_history(self.root)
+                downloads = {}
+                if self.config.bundles:  # from the evidence just read and judged: nothing is read twice
+                    downloads = published.downloads(
+                        self.root, loaded, findings, self.as_of, history, self.config.publish_contacts, kept
+                    )
+                site = Site(
+                    Evidence(
+                        loaded=loaded,
+                        findings=findings,
+                        as_of=self.as_of,
+                        history=history,
+                        publish_contacts=self.config.publish_contacts,
+                        repo_url=self.config.repo_url,
+                        downloads=downloads,
+                        kept=kept,
+                    )
                 )
-            site = Site(
-                Evidence(
-                    loaded=loaded,
-                    findings=findings,
-                    as_of=self.as_of,
-                    history=history,
-                    publish_contacts=self.config.publish_contacts,
-                    repo_url=self.config.repo_url,
-                    downloads=downloads,
-                )
-            )
-            nav = site.navigation()
-            in_nav = set(_pages_of(nav))
-            self.redact = site.redact
-            generated: dict[str, str | bytes] = {**site.pages(), "calendar.ics": site.calendar_ics()}
-            generated |= {download.path: download.data for download in downloads.values()}
+                nav = site.navigation()
+                in_nav = set(_pages_of(nav))
+                self.redact = site.redact
+                generated: dict[str, str | bytes] = {**site.pages(), "calendar.ics": site.calendar_ics()}
+                generated |= {download.path: download.data for download in downloads.values()}
+            finally:
+                kept.close()
         # The evidence lives as long as the build: spare MkDocs' own collections walking it.
         gc.freeze()
         for path, content in generated.items():
