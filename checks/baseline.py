@@ -93,8 +93,9 @@ def _shown(ref: str) -> str:
 
 def resolve(root: Path, ref: str) -> Base:
     """The commit ``ref`` names, and the tree of the evidence folder ``root`` in it; or BaseError."""
-    inside = _git(root, "rev-parse", "--is-inside-work-tree")
-    if inside.returncode != 0 or _out(inside) != "true":
+    inside = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+    answers = inside.stdout.decode("utf-8", "replace").split("\n")
+    if inside.returncode != 0 or len(answers) < 2 or answers[0] != "true":
         raise BaseError(
             f"--base needs a git repository, and {root} is not inside one: "
             "check out the repository with git, or check without --base"
@@ -115,7 +116,7 @@ def resolve(root: Path, ref: str) -> Base:
             )
         raise BaseError(f"--base '{shown}' names no commit in this repository: fetch it ({_FETCH}), then check again")
     commit = _out(found)
-    prefix = _out(_git(root, "rev-parse", "--show-prefix"))
+    prefix = answers[1]  # as git prints it (a folder name may begin or end with a space)
     tree = _git(root, "rev-parse", "--verify", "--quiet", f"{commit}:{prefix}" if prefix else f"{commit}^{{tree}}")
     return Base(ref, commit, _out(tree) if tree.returncode == 0 else None)
 
@@ -206,7 +207,7 @@ def compare(
     # branch a pull request goes into) is one look-up in the cache.
     identity = b"git tree\0" + (base.tree or "none").encode()
     before = judge(lambda: _opened(root, base.tree), identity, as_of, _never, _no_zone, select, ignore).findings
-    return classify(head, before, renames(root, base))
+    return classify(head, before, renames(root, base) if before else {})  # renames move only the base's findings
 
 
 def _opened(root: Path, tree: str | None) -> GitTree:

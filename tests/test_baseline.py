@@ -150,6 +150,20 @@ def test_deleting_a_representative_fails_naming_rep001_as_new(history) -> None:
     assert text.stdout.splitlines()[0].startswith("registers/customers.yaml:17:3: REP001 error MedTech")
 
 
+def test_an_evidence_folder_below_the_top_of_the_work_tree_is_judged_against_its_own_folder(tmp_path: Path) -> None:
+    """The base is the commit's tree of the evidence folder, whatever its name (spaces at either end too)."""
+    top = tmp_path / "repository"
+    root = write_repo(top / " compliance evidence ", OVERDUE)
+    (top / "README.md").write_text("# Not evidence\n")
+    git(top, "init", "--quiet", "--initial-branch=main")
+    git(top, "add", "--all")
+    git(top, "commit", "--quiet", "--message", "base")
+    change(root, {"registers/customers.yaml": WITHOUT_REPRESENTATIVE})
+    code, report = check(root, "--base", "HEAD")
+    assert code == 1
+    assert states(report) == {"new": ["REP001"], "unchanged": ["REQ001", "REV001", "SAT001"], "fixed": ["REP004"]}
+
+
 def test_fixing_an_old_finding_reports_it_fixed(history) -> None:
     root = history(OVERDUE)
     change(root, {"registers/customers.yaml": CUSTOMERS + MEDTECH + "      confirmed: 2026-09-01\n"})
