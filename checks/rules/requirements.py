@@ -285,14 +285,14 @@ def requirements_unconfirmed(context: Context) -> Iterator[Breach]:
         due = requirements_due(requirements, context.policy)
         if due is None:
             continue  # neither date: BRM002 reports the missing `effective`
+        if context.as_of <= due:
+            continue
         if requirements.confirm_by is not None:
             location, why = requirements.at("confirm_by"), "were to be re-confirmed by"
         else:
             location = requirements.at("effective")
             every = in_words(interval, every=True)
             why = f"are effective since {requirements.effective}; re-confirmation ({every}) was due by"
-        if context.as_of <= due:
-            continue
         yield Breach(
             location,
             subject_of(requirements),
