@@ -24,6 +24,7 @@ import posixpath
 import stat
 import urllib.parse
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 #: Evidence files are small; anything larger is a mistake (or an attack).
@@ -341,6 +342,7 @@ def _scheme(value: str) -> str | None:
     return head.lower()
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of two strings; rules resolve each reference again on every judged day
 def resolve(value: str, beside: str | None = None) -> Reference:
     """What ``value`` names: an ``https://`` address, a repository path, or neither (why).
 
