@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .findings import Finding
 
@@ -222,12 +222,3 @@ def _never(zone: str) -> date:  # pragma: no cover - the base is always judged a
 
 def _no_zone(loaded: object) -> str:
     return ""
-
-
-def __getattr__(name: str) -> Any:
-    """``GitTree`` as it was imported from here before it moved to :mod:`checks.gittree` (imported when asked)."""
-    if name == "GitTree":
-        from .gittree import GitTree
-
-        return GitTree
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

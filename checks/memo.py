@@ -150,8 +150,7 @@ def judge_working_tree(
     def opened() -> EvidenceFiles:
         from .sources import WorkingTree
 
-        files = WorkingTree(root)
-        files.tree = tree  # judge the listing the key was made of
+        files = WorkingTree(root, tree)  # judge the listing the key was made of
         files.known.update(digests)
         return files
 

@@ -1,7 +1,7 @@
 """Where evidence comes from, and the parse cache in front of the one reader.
 
 An :class:`EvidenceFiles` is one tree of evidence files: the working tree (:class:`WorkingTree`,
-listed by :func:`checks.boundary.scan`) or a git commit (:class:`checks.baseline.GitTree`,
+listed by :func:`checks.boundary.scan`) or a git commit (:class:`checks.gittree.GitTree`,
 read from git's objects for ``brm check --base``). The loader asks it for its
 :class:`~checks.boundary.Tree` and for the Document of each evidence file; the source
 gets the file's bytes through the evidence boundary and hands them to the one reader,
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
@@ -40,7 +39,7 @@ import yaml
 
 from . import __version__
 from .boundary import Refused, TooLarge, Tree, inspect, read_bytes, scan
-from .cache import Entries
+from .cache import Entries, installed
 from .reader import Document, JsonPath, Problem, read_content
 from .schema import Violation, validator
 
@@ -219,10 +218,10 @@ class EvidenceFiles(ABC):
 
 
 class WorkingTree(EvidenceFiles):
-    """The evidence as it stands on disk below ``root``."""
+    """The evidence as it stands on disk below ``root`` (``tree``: its listing, when it was just made)."""
 
-    def __init__(self, root: Path) -> None:
-        super().__init__(root, scan(root))
+    def __init__(self, root: Path, tree: Tree | None = None) -> None:
+        super().__init__(root, tree if tree is not None else scan(root))
 
     def raw(self, path: str) -> Content:
         real = self.tree.files.get(path)
@@ -273,23 +272,9 @@ def stamp() -> bytes:
     for entry in sorted(schemas.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".json"):
             digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
-    versions = (__version__, yaml.__version__, installed("fastjsonschema"), installed("jsonschema"), sys.version)
+    versions = (__version__, yaml.__version__, installed("fastjsonschema", "jsonschema"), sys.version)
     digest.update(repr(versions).encode())
     return digest.digest()
-
-
-def installed(distribution: str) -> str:
-    """A library's installed version, from its dist-info folder's name (importlib.metadata costs 0.1 s)."""
-    prefix = distribution.replace("-", "_").lower() + "-"
-    for folder in sys.path:
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.lower().startswith(prefix) and name.endswith((".dist-info", ".egg-info")):
-                return name
-    return "unknown"
 
 
 def _stored(read: Document | Problem) -> tuple[Any, ...]:

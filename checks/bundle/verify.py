@@ -252,8 +252,9 @@ def _signature(contents: _Contents, allowed_signers: Path | None, verdict: Verdi
 
 def _repository(manifest: dict[str, Any], root: Path, verdict: Verdict) -> None:
     """Compare each file the manifest names with the file at the recorded commit."""
-    from ..baseline import BaseError, GitTree, resolve
+    from ..baseline import BaseError, resolve
     from ..boundary import Refused
+    from ..gittree import GitTree
 
     commit = manifest.get("commit")
     sha = commit.get("sha") if isinstance(commit, dict) else None

@@ -46,7 +46,8 @@ def compliance(
     ``judged``: points made before, by day; ``kept``: where a site build keeps the points
     judged on today's evidence (``current``, whose content it is keyed by).
     """
-    from ..baseline import BaseError, GitTree, resolve
+    from ..baseline import BaseError, resolve
+    from ..gittree import GitTree
     from ..memo import judge
     from ..snapshot import first_commit, head, on_or_before
 
