@@ -705,6 +705,9 @@ class _AsOf:
     def review(self, review: Review) -> Review | None:
         if self.later(review.date):
             return None
+        later = self.later_actions
+        if later.isdisjoint(review.actions) and all(later.isdisjoint(kpi.actions) for kpi in review.kpis):
+            return review  # nearly every review: nothing in it names an action raised later
         raw, renumbered = dict(review.raw), Renumbered()
         self.without_later_actions(raw, ("actions",), renumbered)
         kpis = raw.get("kpis")
@@ -720,6 +723,8 @@ class _AsOf:
     def result(self, result: Result) -> Result | None:
         if self.later(result.sent):
             return None
+        if self.later_actions.isdisjoint(result.actions):
+            return result
         raw, renumbered = dict(result.raw), Renumbered()
         self.without_later_actions(raw, ("actions",), renumbered)
         if not renumbered:

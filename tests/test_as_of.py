@@ -259,3 +259,42 @@ def test_the_view_is_made_from_the_whole_evidence(repo) -> None:
     assert again.as_of(date(2026, 11, 23)) is again
     # Nothing changed at the date: the records are the loaded ones, not copies.
     assert again.actions[0] is repository.actions[0] and again.results[0] is repository.results[0]
+
+
+def test_a_review_naming_a_later_action_in_its_list_or_a_kpi_loses_that_reference(repo) -> None:
+    review = "reviews/2026/2026-11-10-retailco.md"
+    actions = ACTIONS + ACTIONS.replace("ACT-0001", "ACT-0002").replace("raised: 2026-11-10", "raised: 2026-11-20")
+    text = (
+        BASE[review]
+        .replace(
+            '- {name: Availability, target: "99.9%", actual: "99.95%", met: true}',
+            '- {name: Availability, target: "99.9%", actual: "99.5%", met: false, actions: [ACT-0002, ACT-0001]}',
+        )
+        .replace("actions: [ACT-0001]\nnext_review", "actions: [ACT-0002, ACT-0001]\nnext_review")
+    )
+    assert text.count("ACT-0002") == 2
+    whole = load(repo({ACTIONS_PATH: actions, review: text})).repository
+
+    def of(reviews):  # type: ignore[no-untyped-def]
+        return next(r for r in reviews if r.source.path == review)
+
+    seen = of(whole.as_of(date(2026, 11, 15)).reviews)
+    assert seen.actions == ["ACT-0001"] and seen.kpis[0].actions == ["ACT-0001"]
+    line = next(i + 1 for i, t in enumerate(text.split("\n")) if t.startswith("actions: [ACT-0002"))
+    assert seen.at("actions", 0).line == line  # the kept id still points at its own line
+    assert of(whole.as_of(date(2026, 11, 23)).reviews) is of(whole.reviews)  # nothing later: the record itself
+    unchanged = load(repo({ACTIONS_PATH: actions})).repository
+    assert of(unchanged.as_of(date(2026, 11, 15)).reviews) is of(unchanged.reviews)
+
+
+def test_a_review_naming_a_later_action_only_in_a_kpi_loses_that_reference(repo) -> None:
+    review = "reviews/2026/2026-11-10-retailco.md"
+    actions = ACTIONS + ACTIONS.replace("ACT-0001", "ACT-0002").replace("raised: 2026-11-10", "raised: 2026-11-20")
+    text = BASE[review].replace(
+        '- {name: Availability, target: "99.9%", actual: "99.95%", met: true}',
+        '- {name: Availability, target: "99.9%", actual: "99.5%", met: false, actions: [ACT-0002]}',
+    )
+    assert "ACT-0002" in text
+    whole = load(repo({ACTIONS_PATH: actions, review: text})).repository
+    seen = next(r for r in whole.as_of(date(2026, 11, 15)).reviews if r.source.path == review)
+    assert seen.kpis[0].actions == [] and seen.actions == ["ACT-0001"]
