@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from checks.bundle import published
 from checks.load import load
 from checks.rules import run
 from checks.site.pages import Evidence, Site
@@ -41,7 +42,11 @@ def _build(evidence: Path, destination: Path, **options: object) -> subprocess.C
     }
     config_file = destination.parent / f"{destination.name}.yml"
     config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
-    environment = {k: v for k, v in os.environ.items() if k != "BRM_AS_OF"} | {"NO_MKDOCS_2_WARNING": "1"}
+    # No kept bundles: every build makes them, in the worker process `mkdocs build` uses.
+    environment = {k: v for k, v in os.environ.items() if k != "BRM_AS_OF"} | {
+        "NO_MKDOCS_2_WARNING": "1",
+        "BRM_NO_CACHE": "1",
+    }
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config_file)],
         capture_output=True,
@@ -83,6 +88,42 @@ def test_customer_page_and_dashboard_link_the_download(built: tuple[Path, Path])
     digest = hashlib.sha256((site / "bundles/retailco.zip").read_bytes()).hexdigest()
     listing = (site / "bundles/index.html").read_text(encoding="utf-8")
     assert digest in listing and digest in dashboard
+
+
+def test_bundles_made_while_the_pages_render_leave_no_placeholder(built: tuple[Path, Path]) -> None:
+    _evidence, site = built
+    digest = hashlib.sha256((site / "bundles/retailco.zip").read_bytes()).hexdigest()
+    assert digest in (site / "search/search_index.json").read_text(encoding="utf-8")  # what the search finds too
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".ics", ".js"):
+            assert b"brmbundle" not in path.read_bytes(), path
+
+
+def test_a_bundle_worker_that_dies_costs_only_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    evidence = tmp_path / "evidence"
+    make_history(evidence)
+    loaded = load(evidence)
+    day = date.fromisoformat(AS_OF)
+    findings, history = run(loaded, day), read_history(evidence)
+    expected = published.downloads(evidence, loaded, findings, day, history, False)
+    parent, real = os.getpid(), published.Making._make
+
+    def make(self: published.Making, customers: list[str]) -> dict[str, bytes]:
+        if os.getpid() != parent:
+            os._exit(3)  # the forked worker dies before it sends anything
+        return real(self, customers)
+
+    monkeypatch.setattr(published.Making, "_make", make)
+    making = published.Making(evidence, loaded, findings, day, history, False, None, parallel=True)
+    assert making.listed and all(isinstance(d, published.Pending) for d in making.listed.values())
+    assert [d.path for d in making.listed.values()] == [d.path for d in expected.values()]
+    finished = making.finish()
+    assert finished == expected  # made in this process instead, the same bytes
+    replacements = making.replacements(finished)
+    assert sorted(replacements.values()) == sorted(
+        [d.sha256 for d in expected.values()] + [d.size_text for d in expected.values()]
+    )
+    assert all(mark.isalpha() for mark in replacements)  # no digit a phone number could match
 
 
 def test_each_published_bundle_passes_sha256sum(built: tuple[Path, Path], tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from typing import Any
 from .. import __version__
 from ..boundary import Refused
 from ..findings import Finding, display
+from ..model import Repository
 from ..policy import Policy
 from ..report import Report
 from ..report import json as json_report
@@ -94,10 +95,15 @@ class Common:
     screened: dict[str, bool] = field(default_factory=dict)
 
 
+def redactor_of(repository: Repository, contacts: bool) -> Redactor:
+    """What a bundle withholds: every e-mail address, and the phone numbers the registers hold."""
+    phones = [p.phone for p in [*repository.staff, *repository.representatives] if p.phone]
+    return Redactor(contacts, phones)
+
+
 def common(snapshot: Snapshot, as_of: date, findings: list[Finding], contacts: bool) -> Common:
     repository = snapshot.loaded.repository
-    phones = [p.phone for p in [*repository.staff, *repository.representatives] if p.phone]
-    redact = Redactor(contacts, phones)
+    redact = redactor_of(repository, contacts)
     rules = load_rules()
     report = Report(as_of, ".", repository.files, findings, rules)
     return Common(

@@ -39,7 +39,11 @@ from __future__ import annotations
 import gc
 import html
 import logging
+import multiprocessing
 import os
+import re
+import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -91,6 +95,13 @@ def resolve_as_of(option: str | date | None, environ: Mapping[str, str] = os.env
 
 
 class BrmPlugin(BasePlugin[BrmConfig]):
+    #: The MkDocs command (on_startup): bundles are made by a worker only for `mkdocs build`.
+    command = ""
+    making: published.Making | None = None
+    #: Bundles a worker is making: customer -> the file MkDocs copies into the site once on_env wrote it.
+    pending: dict[str, Path] = {}  # noqa: RUF012 - replaced, never changed in place
+    scratch: tempfile.TemporaryDirectory[str] | None = None
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / self.config.root).resolve()
@@ -131,11 +142,20 @@ class BrmPlugin(BasePlugin[BrmConfig]):
                 self.as_of = resolve_as_of(self.as_of_option, timezone=zone)  # today where the procedures are
                 findings = run(loaded, self.as_of)
                 history = read_history(self.root)
-                downloads = {}
+                downloads: dict[str, published.Download | published.Pending] = {}
+                self.making = None
                 if self.config.bundles:  # from the evidence just read and judged: nothing is read twice
-                    downloads = published.downloads(
-                        self.root, loaded, findings, self.as_of, history, self.config.publish_contacts, kept
+                    self.making = published.Making(
+                        self.root,
+                        loaded,
+                        findings,
+                        self.as_of,
+                        history,
+                        self.config.publish_contacts,
+                        kept,
+                        parallel=self._parallel(),
                     )
+                    downloads = self.making.listed
                 site = Site(
                     Evidence(
                         loaded=loaded,
@@ -152,9 +172,17 @@ class BrmPlugin(BasePlugin[BrmConfig]):
                 in_nav = set(_pages_of(nav))
                 self.redact = site.redact
                 generated: dict[str, str | bytes] = {**site.pages(), "calendar.ics": site.calendar_ics()}
-                generated |= {download.path: download.data for download in downloads.values()}
+                generated |= {d.path: d.data for d in downloads.values() if isinstance(d, published.Download)}
             finally:
                 kept.close()
+        # A bundle still being made is a file of the site already (pages link it); on_env fills it in.
+        self.pending: dict[str, Path] = {}
+        pending = [d for d in downloads.values() if isinstance(d, published.Pending)]
+        if pending:
+            self.scratch = tempfile.TemporaryDirectory(prefix="brm-bundles-")
+            for number, download in enumerate(pending):
+                self.pending[download.customer] = Path(self.scratch.name) / f"{number}.zip"
+                self.pending[download.customer].write_bytes(b"")
         # The evidence lives as long as the build: spare MkDocs' own collections walking it.
         gc.freeze()
         for path, content in generated.items():
@@ -164,7 +192,15 @@ class BrmPlugin(BasePlugin[BrmConfig]):
             # Pages reached from an index page are not in the menu: say so, or MkDocs lists them all.
             inclusion = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=content, inclusion=inclusion))
-        self.generated = set(generated)
+        for download in pending:
+            existing = files.get_file_from_path(download.path)
+            if existing is not None:
+                files.remove(existing)
+            source = str(self.pending[download.customer])
+            files.append(
+                File.generated(config, download.path, abs_src_path=source, inclusion=InclusionLevel.NOT_IN_NAV)
+            )
+        self.generated = set(generated) | {download.path for download in pending}
         config.nav = self._titled(nav)
         counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
         log.info(
@@ -176,6 +212,48 @@ class BrmPlugin(BasePlugin[BrmConfig]):
             counts[Severity.WAIVED],
         )
         return files
+
+    def _parallel(self) -> bool:
+        """Whether bundles may be made by a worker process: a `mkdocs build` (not serve) that can fork, on 2+ cores."""
+        return (
+            self.command in ("build", "gh-deploy")
+            and "fork" in multiprocessing.get_all_start_methods()
+            and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1  # forking a process with threads is unsafe
+        )
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """The bundles a worker made while the pages were rendered: their files, and their sizes and digests."""
+        making, self.making = self.making, None
+        if making is None or not self.pending:
+            return env
+        try:
+            finished = making.finish()
+        except Exception as error:  # a bug in brm-evidence: one line naming the file
+            raise PluginError(f"brm: {crash(error, 'making the evidence bundles of')}") from error
+        for customer, target in self.pending.items():
+            target.write_bytes(finished[customer].data)
+        replacements = making.replacements(finished)
+        marks = re.compile("|".join(re.escape(mark) for mark in replacements))
+        for file in files.documentation_pages():
+            page = file.page
+            if page is not None and page.content and "brmbundle" in page.content:
+                page.content = marks.sub(lambda match: replacements[match.group()], page.content)
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._clean()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._clean()
+
+    def _clean(self) -> None:
+        scratch, self.scratch = self.scratch, None
+        if scratch is not None:
+            scratch.cleanup()
 
     def _titled(self, nav: Any) -> Any:
         """The menu with every title as HTML-escaped text, contact details withheld."""

@@ -28,16 +28,12 @@ def pages(site: Site) -> Iterator[Page]:
 FAMILY = Family("Evidence bundles", pages)
 
 
-def _size(size: int) -> str:
-    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / (1024 * 1024):.1f} MB"
-
-
 def download(site: Site, here: str, customer_id: str | None) -> str:
     """The download link of a customer's bundle, with its size and SHA-256; a dash when there is none."""
     found = site.evidence.downloads.get(customer_id or "")
     if found is None:
         return "none built with this site (plugin option `bundles`), or `brm bundle --customer ID`"
-    return f"{link('Download the evidence bundle', relative(here, found.path))} (zip, {_size(found.size)})"
+    return f"{link('Download the evidence bundle', relative(here, found.path))} (zip, {found.size_text})"
 
 
 def downloads_table(site: Site, here: str) -> str:
@@ -45,7 +41,7 @@ def downloads_table(site: Site, here: str) -> str:
         [
             site.customer_link(here, customer_id),
             link(found.path.rsplit("/", 1)[-1], relative(here, found.path)),
-            _size(found.size),
+            found.size_text,
             code(found.sha256),
         ]
         for customer_id, found in site.evidence.downloads.items()

@@ -50,7 +50,7 @@ from ..provenance import History
 from ..sanitize import EvidenceRenderer, Redactor
 
 if TYPE_CHECKING:
-    from ...bundle.published import Download
+    from ...bundle.published import Download, Pending
     from ...kept import Kept
     from .registry import Family
 
@@ -73,7 +73,7 @@ class Evidence:
     rules: dict[str, Rule] = field(default_factory=load_rules)
     clause_map: ClauseMap = field(default_factory=load_clause_map)
     #: Each customer's evidence bundle, by customer id (built by the plugin; empty: no bundles).
-    downloads: dict[str, Download] = field(default_factory=dict)
+    downloads: dict[str, Download | Pending] = field(default_factory=dict)  # Pending: made while pages render
     #: Where the plugin keeps what a build of this evidence made for the next one (None: nothing kept).
     kept: Kept | None = None
 
