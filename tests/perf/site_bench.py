@@ -76,6 +76,9 @@ def timed_build(config_file: Path, cache: Path | None = None) -> tuple[float, fl
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     environment.pop("BRM_AS_OF", None)
     environment.pop("BRM_NO_CACHE", None)
+    # As installed: Python keeps the bytecode it compiles (in a folder of the bench's own), for both builds.
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    environment["PYTHONPYCACHEPREFIX"] = str(config_file.parent / "pycache")
     if cache is not None:
         environment["XDG_CACHE_HOME"] = str(cache)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", str(config_file)]
