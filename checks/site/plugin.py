@@ -42,6 +42,7 @@ import logging
 import multiprocessing
 import os
 import re
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
@@ -217,6 +218,7 @@ class BrmPlugin(BasePlugin[BrmConfig]):
         """Whether bundles may be made by a worker process: a `mkdocs build` (not serve) that can fork, on 2+ cores."""
         return (
             self.command in ("build", "gh-deploy")
+            and sys.platform.startswith("linux")  # fork is the start method there; macOS frameworks refuse it
             and "fork" in multiprocessing.get_all_start_methods()
             and (os.cpu_count() or 1) > 1
             and threading.active_count() == 1  # forking a process with threads is unsafe
@@ -234,6 +236,9 @@ class BrmPlugin(BasePlugin[BrmConfig]):
             finished = making.finish()
         except Exception as error:  # a bug in brm-evidence: one line naming the file
             raise PluginError(f"brm: {crash(error, 'making the evidence bundles of')}") from error
+        finally:
+            if making.kept is not None:
+                making.kept.close()  # the bundles the worker made are kept: write them now
         for customer, target in self.pending.items():
             target.write_bytes(finished[customer].data)
         replacements = making.replacements(finished)
