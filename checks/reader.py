@@ -393,6 +393,20 @@ def read_content(raw: bytes | Refused | TooLarge, path: str, markdown: bool) -> 
     return read_markdown(text, path) if markdown else parse_yaml(text, path)
 
 
+def yaml_text_of(raw: bytes, markdown: bool) -> str | None:
+    """The YAML text :func:`read_content` parsed of these bytes (a Markdown file's front-matter), without parsing it.
+
+    For positions in a file read before; None if the bytes give none (they read as a problem).
+    """
+    text = decode(raw)
+    if isinstance(text, Problem):
+        return None
+    if not markdown:
+        return text
+    split = split_front_matter(text)
+    return None if isinstance(split, Problem) else split[0]
+
+
 def _kind(value: object) -> str:
     if isinstance(value, list):
         return "list"

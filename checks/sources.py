@@ -40,7 +40,7 @@ import yaml
 from . import __version__
 from .boundary import Refused, TooLarge, Tree, inspect, read_bytes, scan
 from .cache import Entries, installed
-from .reader import Document, JsonPath, Problem, read_content
+from .reader import Document, JsonPath, Problem, read_content, yaml_text_of
 from .schema import Violation, validator
 
 #: Files read, looked up and parsed together (bounded memory, one cache query per batch).
@@ -191,8 +191,7 @@ class EvidenceFiles(ABC):
         if not isinstance(raw, bytes) or hashlib.sha256(raw).digest() != document.digest:
             self.raced = True  # what was judged is no longer there: keep nothing of this run
             return None
-        again = read_content(raw, document.path, _md(document.path))
-        return again.yaml_text if isinstance(again, Document) else None
+        return yaml_text_of(raw, _md(document.path))
 
     def remember(self, key: bytes, content: bytes) -> None:
         """Keep the digest of ``content`` under ``key`` (a git blob's id: its content, named by git)."""

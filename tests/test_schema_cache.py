@@ -108,31 +108,17 @@ def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     real = checks.sources.read_content
     parsed: list[str] = []
 
-    rereading: list[str] = []  # a rule asks a position: the file is read again for its YAML text only
-
     def read_content(raw, path, markdown):  # type: ignore[no-untyped-def]
-        if not rereading:
-            parsed.append(path)
+        parsed.append(path)
         return real(raw, path, markdown)
 
-    def yaml_text(self, document):  # type: ignore[no-untyped-def]
-        rereading.append(document.path)
-        try:
-            return real_yaml_text(self, document)
-        finally:
-            rereading.pop()
-
-    real_yaml_text = checks.sources.EvidenceFiles.yaml_text
     monkeypatch.setattr(checks.sources, "read_content", read_content)
-    monkeypatch.setattr(checks.sources.EvidenceFiles, "yaml_text", yaml_text)
 
     def judge(root: Path) -> tuple[list[tuple[object, ...]], int]:
-        """The findings, and how many files loading parsed (a rule asking a position reads that file's YAML again)."""
+        """The findings, and how many files were parsed (a position reads a file's YAML text again, unparsed)."""
         parsed.clear()
-        loaded = load(root)
-        count = len(parsed)
-        findings = run(loaded, AS_OF)
-        return [(f.path, f.line, f.column, f.rule, f.severity, f.subject, f.message) for f in findings], count
+        findings = run(load(root), AS_OF)
+        return [(f.path, f.line, f.column, f.rule, f.severity, f.subject, f.message) for f in findings], len(parsed)
 
     return judge
 

@@ -34,6 +34,8 @@ from .build import build, common, redactor_of, sha256, zip_bytes
 from .scope import Scope
 
 FOLDER = "bundles"
+#: How every placeholder of a :class:`Pending` starts (then a nonce of the build, then letters).
+_MARK = "brmbundle"
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
@@ -144,7 +146,7 @@ class Making:
         taken: set[str] = set()
         self.paths = {customer: file_name(redact(customer), taken) for customer in self.customers}
         self.missing = [customer for customer in self.customers if customer not in self.made]
-        self.worker: Any = None
+        self.worker: _Worker | None = None
         if self.missing and parallel:
             self.worker = _Worker(self._make, self.missing)
         elif self.missing:
@@ -156,7 +158,7 @@ class Making:
             if customer in self.made:
                 self.listed[customer] = self._download(customer)
             else:
-                marks = (f"brmbundle{nonce}sha{_letters(index)}", f"brmbundle{nonce}size{_letters(index)}")
+                marks = (f"{_MARK}{nonce}sha{_letters(index)}", f"{_MARK}{nonce}size{_letters(index)}")
                 self.placeholders[customer] = marks
                 self.listed[customer] = Pending(customer, self.paths[customer], *marks)
 
@@ -171,13 +173,15 @@ class Making:
             self._keep(made)
         return {customer: self._download(customer) for customer in self.customers}
 
-    def replacements(self, finished: dict[str, Download]) -> dict[str, str]:
-        """What each placeholder of a :class:`Pending` stands for, once :meth:`finish` made the bundles."""
-        out: dict[str, str] = {}
+    def filler(self, finished: dict[str, Download]) -> Callable[[str], str]:
+        """What puts each :class:`Pending`'s real SHA-256 and size into a text, once :meth:`finish` made them."""
+        values: dict[str, str] = {}
         for customer, (sha, size) in self.placeholders.items():
-            out[sha] = finished[customer].sha256
-            out[size] = finished[customer].size_text
-        return out
+            values[sha], values[size] = finished[customer].sha256, finished[customer].size_text
+        if not values:
+            return lambda text: text
+        marks = re.compile("|".join(re.escape(mark) for mark in values))
+        return lambda text: marks.sub(lambda match: values[match.group()], text) if _MARK in text else text
 
     def _download(self, customer: str) -> Download:
         data = self.made[customer]

@@ -110,6 +110,8 @@ class _Contents:
                 try:
                     with archive.open(info) as member:
                         self._add(name, member)
+                # A damaged member, an encrypted one (RuntimeError), one packed by a method zipfile
+                # cannot unpack (NotImplementedError) or cut short (EOFError): a problem of the bundle.
                 except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as error:
                     self.problems.append(f"{_shown(name)} cannot be read from the zip ({error})")
 

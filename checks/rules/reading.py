@@ -336,7 +336,7 @@ def duplicate_id(context: Context) -> Iterator[Breach]:
                 first[key] = record
 
 
-# Raw HTML that runs script, and links that run script or smuggle content.
+# Raw HTML that runs script, and links that run script or smuggle content (reader.may_hold_markup: a superset).
 _UNSAFE = (
     (re.compile(r"<\s*script\b", re.IGNORECASE), "a <script> element"),
     (re.compile(r"<\s*(iframe|object|embed|frame|frameset|applet)\b", re.IGNORECASE), "an <{0}> element"),
@@ -353,10 +353,6 @@ _UNSAFE = (
         "a {0}: link",
     ),
 )
-
-
-# A superset of the patterns above, to pass over the (nearly all) clean texts quickly.
-_maybe_unsafe = may_hold_markup
 
 
 @rule("BRM005", "error", clause="7.5.3", subject="file")
@@ -384,7 +380,7 @@ def unsafe_content(context: Context) -> Iterator[Breach]:
     Passes: `![chart](charts/q3.png)`, `[report](https://reports.provider.example/q3)`.
     """
     for document in context.repository.documents:
-        if _maybe_unsafe(document.path):
+        if may_hold_markup(document.path):
             yield from _scan(document, Body(document.path, 1), "in the file's name", "rename the file")
         if document.body:
             yield from _scan(document, Body(document.body, document.body_line))
@@ -399,7 +395,7 @@ def _scan(
     fix: str = "remove the HTML and write plain Markdown, linking only to https:// addresses",
 ) -> Iterator[Breach]:
     text = body.text
-    if not _maybe_unsafe(text):
+    if not may_hold_markup(text):
         return
     for pattern, what in _UNSAFE:
         for match in pattern.finditer(text):
@@ -414,11 +410,11 @@ def _scan_values(document: Document, value: Any, path: tuple[str | int, ...]) ->
     wording = () if document.path.endswith(".md") else ("in a register value", "remove the HTML, write plain text")
     if isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(key, str) and _maybe_unsafe(key):
+            if isinstance(key, str) and may_hold_markup(key):
                 yield from _scan(document, Body(key, document.where(*path, key)[0]), *wording)
             yield from _scan_values(document, item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _scan_values(document, item, (*path, index))
-    elif isinstance(value, str) and _maybe_unsafe(value):
+    elif isinstance(value, str) and may_hold_markup(value):
         yield from _scan(document, Body(value, document.where(*path)[0]), *wording)

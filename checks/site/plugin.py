@@ -41,7 +41,6 @@ import html
 import logging
 import multiprocessing
 import os
-import re
 import sys
 import tempfile
 import threading
@@ -241,12 +240,10 @@ class BrmPlugin(BasePlugin[BrmConfig]):
                 making.kept.close()  # the bundles the worker made are kept: write them now
         for customer, target in self.pending.items():
             target.write_bytes(finished[customer].data)
-        replacements = making.replacements(finished)
-        marks = re.compile("|".join(re.escape(mark) for mark in replacements))
+        fill = making.filler(finished)
         for file in files.documentation_pages():
-            page = file.page
-            if page is not None and page.content and "brmbundle" in page.content:
-                page.content = marks.sub(lambda match: replacements[match.group()], page.content)
+            if file.page is not None and file.page.content:
+                file.page.content = fill(file.page.content)
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
