@@ -314,7 +314,7 @@ def megabytes(size: int) -> str:
 # -- what a path or link field names -------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """What a field that holds a path or a link names: exactly one of the three is set."""
 
@@ -342,7 +342,6 @@ def _scheme(value: str) -> str | None:
     return head.lower()
 
 
-@lru_cache(maxsize=1 << 16)  # a pure function of two strings; rules resolve each reference again on every judged day
 def resolve(value: str, beside: str | None = None) -> Reference:
     """What ``value`` names: an ``https://`` address, a repository path, or neither (why).
 
@@ -353,6 +352,22 @@ def resolve(value: str, beside: str | None = None) -> Reference:
     ``file:``, ``javascript:``, ``mailto:`` ...), absolute paths, ``\\`` separators,
     control characters, and paths that leave the repository or name no file.
     """
+    # Most references are a plain path from the root, already normal: that path itself.
+    if (
+        ":" not in value
+        and "\\" not in value
+        and "%" not in value
+        and (beside is None or ("/" in value and value[0] != "."))
+        and value.isprintable()
+    ):
+        parts = value.split("/")
+        if "" not in parts and "." not in parts and ".." not in parts:
+            return Reference(path=value)
+    return _resolve(value, beside)
+
+
+@lru_cache(maxsize=1 << 12)  # a pure function of two strings; rules resolve each reference again on every judged day
+def _resolve(value: str, beside: str | None) -> Reference:
     shown = _shown(value)
     if not value.isprintable():
         return Reference(problem=f"'{shown}' contains a control or invisible character: {_FIX}")

@@ -69,7 +69,8 @@ class Checked(Document):
     with the data, so a file read before is not validated again.
     """
 
-    verdicts: dict[JsonPath, list[Violation] | bool] = field(default_factory=dict, repr=False)
+    #: None once the loader is done with the file's batch (its verdicts are then kept in the cache).
+    verdicts: dict[JsonPath, list[Violation] | bool] | None = field(default_factory=dict, repr=False)
 
 
 def violations(document: Document, json_path: JsonPath, type_name: str, record: Any) -> list[Violation]:
@@ -139,8 +140,14 @@ class EvidenceFiles(ABC):
         """``(path, kind, what the reader made of it)`` for each evidence file, in the order given."""
         listed = list(wanted)
         for start in range(0, len(listed), BATCH):
-            yield from self._batch(listed[start : start + BATCH])
+            read: list[Document | Problem] = []
+            for found in self._batch(listed[start : start + BATCH]):
+                read.append(found[2])
+                yield found
             self._keep()  # the loader has judged the batch's records: their verdicts are complete
+            for document in read:
+                if isinstance(document, Checked):
+                    document.verdicts = None  # kept in the cache: no longer worth their memory
 
     def _batch(self, batch: list[tuple[str, str]]) -> Iterator[tuple[str, str, Document | Problem]]:
         contents = self.contents([path for path, _kind in batch])
@@ -279,7 +286,7 @@ def stamp() -> bytes:
 def _stored(read: Document | Problem) -> tuple[Any, ...]:
     if isinstance(read, Problem):
         return ("problem", read.line, read.column, read.message)
-    verdicts = read.verdicts if isinstance(read, Checked) else {}
+    verdicts = (read.verdicts if isinstance(read, Checked) else None) or {}
     return (
         "document",
         read.data,

@@ -12,7 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from checks import boundary
 from checks.boundary import (
     LEADS_NOWHERE,
     LEADS_OUTSIDE,
@@ -287,6 +290,15 @@ def test_what_a_path_or_link_field_names(value: str, beside: str | None, expecte
         assert ": " in (reference.problem or "")  # what is wrong, then the fix
     else:
         assert getattr(reference, kind) == detail
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.text(alphabet="ab./%:\\ \x00é", max_size=12),
+    beside=st.sampled_from([None, RESULT, "x.yaml"]),
+)
+def test_the_shortcut_for_plain_paths_names_what_the_full_resolution_names(value: str, beside: str | None) -> None:
+    assert resolve(value, beside) == boundary._resolve(value, beside)
 
 
 @pytest.mark.parametrize(

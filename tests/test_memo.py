@@ -209,3 +209,26 @@ def test_the_code_stamp_is_kept_under_the_files_status_and_follows_their_content
     reviews.write_text("GRACE = 2\n")  # same size, same modification time: its change time tells
     os.utime(reviews, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     assert _stamped(package) != first and len(read) == 8
+
+
+class _Cycle:
+    """An object that refers to itself: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_reading_frees_young_cycles_and_gives_the_collector_back_as_it_was() -> None:
+    import gc
+    import weakref
+
+    from checks.load import bulk_reading
+
+    before = gc.get_threshold()
+    with bulk_reading():
+        first = weakref.ref(_Cycle())
+        for _ in range(200_000):  # far more allocations than between two young collections
+            _Cycle()
+        assert first() is None  # freed while reading, not piled up with the records
+        assert gc.get_threshold() != before
+    assert gc.get_threshold() == before
