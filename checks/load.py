@@ -64,6 +64,13 @@ class LoadProblem:
 class Loaded:
     repository: Repository
     problems: list[LoadProblem] = field(default_factory=list)
+    #: Records keep only their typed fields and shape (the files' parsed values are let go of).
+    lean: bool = False
+
+    def add(self, attribute: str, record: Record) -> None:
+        if self.lean:
+            record.kept = None
+        getattr(self.repository, attribute).append(record)
 
 
 def evidence_kind(path: str) -> str | None:
@@ -124,10 +131,15 @@ _MARKDOWN: dict[str, tuple[Callable[[Source, dict[str, Any]], Record], str]] = {
 
 
 def load(root: Path, files: EvidenceFiles | None = None) -> Loaded:
-    """The evidence below ``root``: the working tree, or ``files`` (a git commit's, for ``--base``)."""
+    """The evidence below ``root``: the working tree, or ``files`` (a git commit's, for ``--base``).
+
+    When ``files.lean`` is set (``brm check``), records keep only what rules read and
+    the files' parsed values are let go of as soon as they are kept in the parse
+    cache: memory then grows with the records, not with every value of every file.
+    """
     files = files if files is not None else WorkingTree(root)
     repository = Repository(root=root)
-    loaded = Loaded(repository)
+    loaded = Loaded(repository, lean=files.lean)
     problems = loaded.problems
     tree = files.tree
     for path, kind, document in files.documents(discover(root, tree)):
@@ -212,7 +224,7 @@ def _add_all(
                 continue
             room = 0  # this record's problems would not fit: from here on, only count
         elif isinstance(item, dict) and valid(document, (index,), type_name, item):
-            getattr(loaded.repository, attribute).append(build(Source(document, (index,)), item))
+            loaded.add(attribute, build(Source(document, (index,)), item))
             continue
         first_unread = first_unread if unread else index
         unread += 1
@@ -262,7 +274,7 @@ def _add(
     for violation in found:
         subject = data.get("id") if isinstance(data.get("id"), str) else document.path
         loaded.problems.append(LoadProblem("BRM002", source.at(*violation.json_path), str(subject), violation.message))
-    getattr(loaded.repository, attribute).append(build(source, data))
+    loaded.add(attribute, build(source, data))
     return True
 
 

@@ -121,6 +121,7 @@ def _judge_now(
     from .rules import run
 
     opened = files()
+    opened.lean = True  # rules read typed records: the parsed files need not stay in memory
     try:
         with bulk_reading():
             loaded = load(opened.root, opened)

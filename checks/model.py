@@ -9,6 +9,7 @@ so any later finding can point at a line.
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 from .boundary import resolve
 from .dates import Interval, parse_date, parse_instant
 from .findings import Location
+from .markdown import Line, action_items
 from .reader import Document, JsonPath
 
 Date = date  # Review has a field named `date`
@@ -32,6 +34,9 @@ class Source:
     #: that did not exist yet: list path -> the original index of each entry kept, so a
     #: finding still points at the line the entry stands on.
     renumbered: dict[tuple[str | int, ...], tuple[int, ...]] | None = None
+    #: For a record seen as of a date whose fields were let go of (``brm check``): the
+    #: fields it had then, applied when its fields are read again (:data:`DROPPED`: not yet).
+    edits: dict[str, Any] | None = None
 
     @property
     def path(self) -> str:
@@ -42,6 +47,20 @@ class Source:
             fields = self._original(fields)
         line, column = self.document.where(*self.json_path, *fields)
         return Location(self.document.path, line, column)
+
+    def fields(self) -> dict[str, Any]:
+        """The mapping at this path of the document's data (read again if the document let go of it)."""
+        value = self.document.data
+        for part in self.json_path:
+            inside = (isinstance(value, dict) and isinstance(part, str) and part in value) or (
+                isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+            )
+            if not inside:
+                return {}
+            value = value[part]
+        if not isinstance(value, dict):
+            return {}
+        return edited(value, self.edits) if self.edits else value
 
     def _original(self, fields: tuple[str | int, ...]) -> tuple[str | int, ...]:
         mapped = list(fields)
@@ -85,10 +104,105 @@ def _mappings(raw: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Which fields a record gives: shared by every record with the same fields, so it costs a record nothing."""
+
+    keys: frozenset[str]
+    blank: frozenset[str]  # given as null or as blank text
+    empty: frozenset[str]  # given as an empty list or mapping
+
+    def edited(self, edits: dict[str, Any]) -> Shape:
+        """The shape of a record's fields after ``edits`` (see :func:`edited`)."""
+        changed = frozenset(edits)
+        values = {k: v for k, v in edits.items() if v is not DROPPED}
+        keys = (self.keys - changed) | frozenset(values)
+        blank = (self.blank - changed) | {k for k, v in values.items() if _blank(v)}
+        empty = (self.empty - changed) | {k for k, v in values.items() if _empty(v)}
+        return Shape(keys, frozenset(blank), frozenset(empty))
+
+
+#: An edit that removes a field (:attr:`Source.edits`).
+DROPPED: Any = object()
+
+
+def edited(raw: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``raw`` with ``edits`` applied (a field set, or removed by :data:`DROPPED`)."""
+    seen = {k: v for k, v in raw.items() if edits.get(k) is not DROPPED}
+    seen.update((k, v) for k, v in edits.items() if v is not DROPPED)
+    return seen
+
+
+#: Shapes seen, by (keys, blank keys, empty keys): a few per record type in a real repository.
+_SHAPES: dict[tuple[tuple[str, ...], ...], Shape] = {}
+_SHAPES_KEPT = 4096  # past this many (generated, hostile evidence), a shape is made for each record
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _empty(value: object) -> bool:
+    return isinstance(value, (list, dict)) and not value
+
+
+def shape_of(raw: dict[str, Any]) -> Shape:
+    blank: list[str] = []
+    empty: list[str] = []
+    for key, value in raw.items():
+        if value is None or (isinstance(value, str) and not value.strip()):  # _blank, inline: a call per value costs
+            blank.append(key)
+        elif isinstance(value, (list, dict)) and not value:
+            empty.append(key)
+    index = (tuple(raw), tuple(blank), tuple(empty))
+    found = _SHAPES.get(index)
+    if found is None:
+        found = Shape(frozenset(raw), frozenset(blank), frozenset(empty))
+        if len(_SHAPES) < _SHAPES_KEPT:
+            _SHAPES[index] = found
+    return found
+
+
 @dataclass(slots=True)
 class Record:
+    """One record: its typed fields (in each subclass), where it stands, and what it gives.
+
+    ``kept`` is the record's fields as read. ``brm check`` lets go of them once the
+    typed fields are built (see :func:`checks.load.load`): the rules read typed fields
+    and :attr:`shape`, so memory holds what rules need, not every parsed value. What
+    else asks for :attr:`raw` then has it read again from the record's file.
+    """
+
     source: Source
-    raw: dict[str, Any]
+    kept: dict[str, Any] | None
+    shape: Shape = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.shape = shape_of(self.kept if self.kept is not None else self.source.fields())
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The record's fields as read: kept, or read again from its file."""
+        return self.kept if self.kept is not None else self.source.fields()
+
+    @property
+    def body(self) -> Body | None:
+        """The Markdown of the record's file (None for a register's records)."""
+        document = self.source.document
+        body = document.body
+        return Body(body, document.body_line) if body is not None else None
+
+    def has(self, key: str) -> bool:
+        """The field is there (with any value, even null)."""
+        return key in self.shape.keys
+
+    def absent(self, key: str) -> bool:
+        """The field is not there, is null, or is blank text."""
+        return key not in self.shape.keys or key in self.shape.blank
+
+    def empty(self, key: str) -> bool:
+        """The field is not there, or is an empty list or mapping."""
+        return key not in self.shape.keys or key in self.shape.empty
 
     def at(self, *fields: str | int) -> Location:
         return self.source.at(*fields)
@@ -129,7 +243,7 @@ class Representative(Person):
     def build(cls, source: Source, raw: dict[str, Any], customer: str | None = None) -> Representative:
         base = Person.build(source, raw, customer)
         return cls(
-            **{f: getattr(base, f) for f in ("source", "raw", "id", "name", "role", "email", "phone", "customer")},
+            **{f: getattr(base, f) for f in ("source", "kept", "id", "name", "role", "email", "phone", "customer")},
             authority=_texts(raw, "authority"),
             services=_texts(raw, "services"),
             since=parse_date(raw.get("since")),
@@ -296,11 +410,10 @@ class Review(Record):
     decisions: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
     next_review: Date | None = None
-    body: Body | None = None
+    items: tuple[Line, ...] = ()  # the minutes' action items (:func:`checks.markdown.action_items`)
 
     @classmethod
-    def build(cls, source: Source, raw: dict[str, Any]) -> Review:
-        doc = source.document
+    def build(cls, source: Source, raw: dict[str, Any], items: tuple[Line, ...] | None = None) -> Review:
         return cls(
             source,
             raw,
@@ -325,12 +438,17 @@ class Review(Record):
             decisions=_texts(raw, "decisions"),
             actions=_texts(raw, "actions"),
             next_review=parse_date(raw.get("next_review")),
-            body=Body(doc.body, doc.body_line) if doc.body is not None else None,
+            items=_items(source) if items is None else items,
         )
 
     @property
     def is_performance_review(self) -> bool:
         return self.type == "performance-review"
+
+
+def _items(source: Source) -> tuple[Line, ...]:
+    document = source.document
+    return action_items(document.body, document.body_line) if document.body else ()
 
 
 def _str(value: object) -> str | None:
@@ -348,11 +466,9 @@ class Instrument(Record):
     method: str | None = None
     scale: int | None = None
     questions: list[str] = field(default_factory=list)
-    body: Body | None = None
 
     @classmethod
     def build(cls, source: Source, raw: dict[str, Any]) -> Instrument:
-        doc = source.document
         return cls(
             source,
             raw,
@@ -361,7 +477,6 @@ class Instrument(Record):
             method=_text(raw, "method"),
             scale=_int(raw, "scale"),
             questions=_texts(raw, "questions"),
-            body=Body(doc.body, doc.body_line) if doc.body is not None else None,
         )
 
 
@@ -382,13 +497,12 @@ class Result(Record):
     scores: dict[str, float] = field(default_factory=dict)
     themes: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
-    body: Body | None = None
+    items: tuple[Line, ...] = ()  # the analysis's action items (:func:`checks.markdown.action_items`)
     response_scores: list[float] | None = None  # the responses file's `score` column, read at load time
     responses_problem: str | None = None  # why the responses file could not be read ("line N: ...")
 
     @classmethod
-    def build(cls, source: Source, raw: dict[str, Any]) -> Result:
-        doc = source.document
+    def build(cls, source: Source, raw: dict[str, Any], items: tuple[Line, ...] | None = None) -> Result:
         scores = {
             k: float(v)
             for k, v in _mapping(raw, "scores").items()
@@ -412,7 +526,7 @@ class Result(Record):
             scores=scores,
             themes=_texts(raw, "themes"),
             actions=_texts(raw, "actions"),
-            body=Body(doc.body, doc.body_line) if doc.body is not None else None,
+            items=_items(source) if items is None else items,
         )
 
 
@@ -477,6 +591,7 @@ class Complaint(Record):
     escalations: list[Escalation] = field(default_factory=list)
     resolved: date | None = None
     feedback: str | None = None
+    notes: str | None = None
     actions: list[str] = field(default_factory=list)
 
     @classmethod
@@ -496,6 +611,7 @@ class Complaint(Record):
             ],
             resolved=parse_date(raw.get("resolved")),
             feedback=_text(raw, "feedback"),
+            notes=_text(raw, "notes"),
             actions=_texts(raw, "actions"),
         )
 
@@ -532,11 +648,9 @@ class Procedure(Record):
     approved_by: str | None = None
     approved: date | None = None
     next_review: date | None = None
-    body: Body | None = None
 
     @classmethod
     def build(cls, source: Source, raw: dict[str, Any]) -> Procedure:
-        doc = source.document
         return cls(
             source,
             raw,
@@ -547,7 +661,6 @@ class Procedure(Record):
             approved_by=_text(raw, "approved_by"),
             approved=parse_date(raw.get("approved")),
             next_review=parse_date(raw.get("next_review")),
-            body=Body(doc.body, doc.body_line) if doc.body is not None else None,
         )
 
 
@@ -685,6 +798,9 @@ class _AsOf:
         moment = parse_instant(value)
         if moment is None:
             return parse_date(value)
+        return self.day_of_instant(moment)
+
+    def day_of_instant(self, moment: datetime) -> date:
         if self.zone is not None:
             try:
                 return moment.astimezone(self.zone).date()
@@ -736,11 +852,35 @@ class _AsOf:
     def action(self, action: Action) -> Action:
         if not (action.status in CLOSED_STATES and self.later(action.closed)):
             return action
-        raw = {k: v for k, v in action.raw.items() if k not in ("closed", "evidence")}
-        raw["status"] = "open"
-        return _rebuilt(action, raw, Renumbered())
+        # Still open then, with no closure yet: its typed fields and shape say so, and its
+        # fields say so if they are read (again) at all.
+        edits = {"closed": DROPPED, "evidence": DROPPED, "status": "open"}
+        seen = copy(action)
+        seen.source = replace(action.source, edits=edits)
+        seen.kept = edited(action.kept, edits) if action.kept is not None else None
+        seen.status, seen.closed, seen.evidence = "open", None, None
+        seen.shape = shape_of(seen.kept) if seen.kept is not None else action.shape.edited(edits)
+        return seen
+
+    def settled(self, complaint: Complaint) -> bool:
+        """Nothing in the complaint is dated after the day, as its typed fields say (when they cannot say: False)."""
+        moments = [complaint.received, complaint.acknowledged, *(e.at for e in complaint.escalations)]
+        unsure = (
+            (complaint.received is None and complaint.has("received"))
+            or (complaint.acknowledged is None and complaint.has("acknowledged"))
+            or (complaint.resolved is None and complaint.has("resolved"))
+            or any(e.at is None for e in complaint.escalations)
+        )
+        return not (
+            unsure
+            or any(m is not None and self.later(self.day_of_instant(m)) for m in moments)
+            or self.later(complaint.resolved)
+            or not self.later_actions.isdisjoint(complaint.actions)
+        )
 
     def complaint(self, complaint: Complaint) -> Complaint | None:
+        if self.settled(complaint):
+            return complaint  # nearly every complaint: its fields need not be read again
         raw, renumbered = dict(complaint.raw), Renumbered()
         if self.later(self.day_of(raw.get("received"))):
             return None
@@ -768,5 +908,8 @@ class _AsOf:
 
 def _rebuilt(record: _Built, raw: dict[str, Any], renumbered: Renumbered) -> _Built:
     # Every record type has a `build`; the base class declares none (their signatures differ).
-    build: Callable[[Source, dict[str, Any]], _Built] = getattr(type(record), "build")  # noqa: B009
-    return build(Source(record.source.document, record.source.json_path, renumbered), raw)
+    build: Callable[..., _Built] = getattr(type(record), "build")  # noqa: B009
+    source = Source(record.source.document, record.source.json_path, renumbered)
+    if isinstance(record, (Review, Result)):  # the same text: its items, without reading it again
+        return build(source, raw, items=record.items)
+    return build(source, raw)

@@ -139,6 +139,43 @@ class Origin(Protocol):
     def yaml_text(self, document: Document) -> str | None:
         """The document's YAML text as it was read, or None if the file no longer reads the same."""
 
+    def reread(self, document: Document) -> Document | None:
+        """The document read again, or None if the file no longer reads the same."""
+
+
+#: What a released field holds until it is read again.
+_GONE: Any = object()
+_REQUIRED: Any = object()
+
+
+class _Releasable:
+    """A field of a Document that :meth:`Document.release` lets go of, and that is read again when asked for.
+
+    A dataclass field whose default is a descriptor: ``__get__`` on the class gives
+    the default (none for a required field), on a document its value.
+    """
+
+    def __init__(self, default: Any = _REQUIRED) -> None:
+        self.default = default
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, document: Document | None, owner: type | None = None) -> Any:
+        if document is None:
+            if self.default is _REQUIRED:
+                raise AttributeError(self.slot)  # no default: the field is required
+            return self.default
+        value = document.__dict__[self.slot]
+        if value is _GONE:
+            document.read_again()
+            value = document.__dict__[self.slot]
+        return value
+
+    def __set__(self, document: Document, value: Any) -> None:
+        document.__dict__[self.slot] = value
+
 
 @dataclass
 class Document:
@@ -150,19 +187,33 @@ class Document:
     tree of evidence files does not even keep its YAML text (a third of what the file
     weighs in memory): it has an ``origin`` that reads the file again, and the
     SHA-256 of the bytes read, so that a file changed since is never taken for it.
+    Such a document can also let go of its data and body (:meth:`release`): they are
+    read again, the same way, if anything asks for them.
     """
 
     path: str
-    data: Any
-    body: str | None = None  # Markdown after the front-matter
+    data: Any = _Releasable()
+    body: str | None = _Releasable(None)  # type: ignore[assignment]  # Markdown after the front-matter
     body_line: int = 1  # the line the body starts on
     yaml_text: str | None = field(default=None, repr=False)
     line_offset: int = 0
-    #: Whether the YAML text could spell markup or a script link (:func:`may_hold_markup`, or an escape).
+    #: Whether the YAML text or the Markdown body could spell markup or a script link
+    #: (:func:`may_hold_markup`, or an escape in the YAML): BRM005 reads only such files closely.
     markup: bool = False
     origin: Origin | None = field(default=None, repr=False, compare=False)
     digest: bytes | None = field(default=None, repr=False, compare=False)  # of the bytes ``origin`` gave
     _lines: dict[JsonPath, tuple[int, int]] | None = field(default=None, repr=False)
+
+    def release(self) -> None:
+        """Let go of the data and body (when the document has an origin to read them again from)."""
+        if self.origin is not None and self.digest is not None:
+            self.__dict__["_data"] = self.__dict__["_body"] = _GONE
+
+    def read_again(self) -> None:
+        """Read the data and body again from the origin; both None if the file no longer reads the same."""
+        again = self.origin.reread(self) if self.origin is not None else None
+        self.data = again.data if again is not None else None
+        self.body = again.body if again is not None else None
 
     @property
     def lines(self) -> dict[JsonPath, tuple[int, int]]:
@@ -362,6 +413,7 @@ def read_markdown(text: str, path: str = "") -> Document | Problem:
         )
     document.body = body
     document.body_line = body_line
+    document.markup = document.markup or may_hold_markup(body)
     return document
 
 

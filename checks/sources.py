@@ -46,7 +46,7 @@ from .schema import Violation, validator
 #: Files read, looked up and parsed together (bounded memory, one cache query per batch).
 BATCH = 512
 #: The shape of a cache entry; changing it makes every older entry a miss.
-_TAG = "brm-parse-2"
+_TAG = "brm-parse-3"
 #: Modules whose code decides what a file reads as and what the schemas say of it.
 _CODE = ("reader.py", "boundary.py", "schema.py", "dates.py", "sources.py")
 
@@ -117,6 +117,9 @@ class EvidenceFiles(ABC):
         self.extras: dict[str, str] = {}
         #: A file changed while it was being checked: nothing of this run may be kept.
         self.raced = False
+        #: Let go of each document's data and body once its batch is read and kept (see
+        #: :func:`checks.load.load`): they are read again from the file if asked for.
+        self.lean = False
 
     @abstractmethod
     def raw(self, path: str) -> Content:
@@ -148,6 +151,8 @@ class EvidenceFiles(ABC):
             for document in read:
                 if isinstance(document, Checked):
                     document.verdicts = None  # kept in the cache: no longer worth their memory
+                if self.lean and isinstance(document, Document):
+                    document.release()
 
     def _batch(self, batch: list[tuple[str, str]]) -> Iterator[tuple[str, str, Document | Problem]]:
         contents = self.contents([path for path, _kind in batch])
@@ -199,6 +204,15 @@ class EvidenceFiles(ABC):
             self.raced = True  # what was judged is no longer there: keep nothing of this run
             return None
         return yaml_text_of(raw, _md(document.path))
+
+    def reread(self, document: Document) -> Document | None:
+        """The document read again from this tree (after :meth:`Document.release`); None if the file changed since."""
+        raw = self.raw(document.path)
+        if not isinstance(raw, bytes) or hashlib.sha256(raw).digest() != document.digest:
+            self.raced = True  # what was judged is no longer there: keep nothing of this run
+            return None
+        read = read_content(raw, document.path, _md(document.path))
+        return read if isinstance(read, Document) else None
 
     def remember(self, key: bytes, content: bytes) -> None:
         """Keep the digest of ``content`` under ``key`` (a git blob's id: its content, named by git)."""

@@ -24,6 +24,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -31,6 +32,9 @@ from hypothesis import strategies as st
 
 from checks import watch
 from checks.cli import main
+from checks.load import load
+from checks.rules import run
+from checks.sources import WorkingTree
 
 from .conftest import ROOT
 
@@ -260,3 +264,31 @@ def test_mutated_example_repositories_always_end_with_a_report(edits, as_of: str
         root = Path(folder) / "evidence"
         _write(root, files)
         assert_survives(root, as_of, output_format)
+
+
+@settings(
+    max_examples=int(os.environ.get("BRM_FUZZ_EXAMPLES", "80")),
+    derandomize=not os.environ.get("BRM_FUZZ_RANDOM"),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    edits=st.lists(st.one_of(mutation(), mutation(), replacement()), min_size=1, max_size=6),
+    as_of=st.sampled_from(AS_OF),
+)
+def test_a_lean_check_finds_what_a_check_that_keeps_every_value_finds(edits, as_of: str) -> None:
+    """`brm check` lets go of parsed values once records are built; no finding may depend on them."""
+    files = dict(EXAMPLE)
+    for edit in edits:
+        edit(files)
+    day = date.fromisoformat(as_of)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "evidence"
+        _write(root, files)
+        kept = run(load(root), day)
+        lean_files = WorkingTree(root)
+        lean_files.lean = True
+        lean = run(load(root, lean_files), day)
+        assert not lean_files.raced
+    assert lean == kept

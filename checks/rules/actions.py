@@ -5,65 +5,17 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
-from typing import Any
 
 from ..coverage import grace_words
 from ..findings import Location
-from ..model import Action, Body, Record, Result, Review
+from ..markdown import Line, action_items
+from ..model import Action, Complaint, Record, Result, Review
 from . import Breach, Context, rule
 from .reading import subject_of
 
 TRACKER = "registers/actions.yaml"
 
 _ACTION_ID = re.compile(r"\bACT-[0-9]{4,}\b")
-# `- [ ]`, `* [x]`, `+ [X]`, `1. [ ]`, `1) [ ]`: a Markdown task-list item.
-_TASK = re.compile(r"^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]+\[[ xX]\](?:[ \t]|$)")
-# `Action:`, `**Action:**`, `**Action**:`, `__Action:__`, also after a list bullet.
-_ACTION_LINE = re.compile(
-    r"^[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)?(?:\*\*|__)?action(?:\*\*|__)?[ \t]*:",
-    re.IGNORECASE,
-)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-# Every line that could open or close a fence or be an action item (a superset, found in
-# one pass over the text; the exact patterns above then judge each of these lines).
-_CANDIDATE = re.compile(
-    r"^(?: {0,3}(?:`{3,}|~{3,})|[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)?(?:\[[ xX]\]|(?:\*\*|__)?action))",
-    re.MULTILINE | re.IGNORECASE,
-)
-
-
-def _absent(record: Record, key: str) -> bool:
-    """The field is not there, is null, or is blank; a present value of the wrong type is BRM002's."""
-    value = record.raw.get(key)
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _action_lines(body: Body) -> Iterator[tuple[int, str]]:
-    """(line number, text) of every action item outside fenced code blocks."""
-    fence: str | None = None
-    for number, text in _candidate_lines(body):
-        opening = _FENCE.match(text)
-        if fence is not None:
-            closing = opening is not None and not opening.group(2).strip()
-            if closing and opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
-            fence = opening.group(1)
-            continue
-        if _TASK.match(text) or _ACTION_LINE.match(text):
-            yield number, text
-
-
-def _candidate_lines(body: Body) -> Iterator[tuple[int, str]]:
-    text = body.text
-    number, counted = body.first_line, 0
-    for match in _CANDIDATE.finditer(text):
-        start = match.start()
-        number += text.count("\n", counted, start)
-        counted = start
-        end = text.find("\n", start)
-        yield number, text[start:] if end < 0 else text[start:end]
 
 
 def _next_free_id(context: Context) -> str:
@@ -76,29 +28,28 @@ def _excerpt(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _text_body(record: Record, key: str) -> Body | None:
-    """A complaint's free-text field as a Body, starting on the line its text starts on."""
-    value: Any = record.raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    line = record.at(key).line
+def _text_items(complaint: Complaint, key: str, text: str | None) -> tuple[Line, ...]:
+    """The action items of a complaint's free-text field, numbered from the line its text starts on."""
+    if text is None:
+        return ()
+    line = complaint.at(key).line
     # The line map knows the key's line. A multi-line value is a block scalar (`|`),
     # whose text starts on the next line; a one-line value sits beside its key.
-    return Body(value, line + 1 if "\n" in value.rstrip("\n") else line)
+    return action_items(text, line + 1 if "\n" in text.rstrip("\n") else line)
 
 
-def _documents(context: Context) -> Iterator[tuple[Record, Body]]:
-    """Every text ACT001 reads: minutes, satisfaction results, complaint notes."""
+def _documents(context: Context) -> Iterator[tuple[Record, tuple[Line, ...]]]:
+    """Every text ACT001 reads, as its action items: minutes, satisfaction results, complaint notes."""
     repo = context.repository
     minutes: list[Review | Result] = [*repo.reviews, *repo.results]
     for record in minutes:
-        if record.body is not None:
-            yield record, record.body
+        if record.items:
+            yield record, record.items
     for complaint in repo.complaints:
-        for key in ("feedback", "notes"):
-            body = _text_body(complaint, key)
-            if body is not None:
-                yield complaint, body
+        for key, text in (("feedback", complaint.feedback), ("notes", complaint.notes)):
+            items = _text_items(complaint, key, text)
+            if items:
+                yield complaint, items
 
 
 @rule("ACT001", "error", clause="8.3.2", subject="file or complaint", needs=("actions",))
@@ -132,9 +83,9 @@ def untracked_action(context: Context) -> Iterator[Breach]:
     Passes: `- [ ] ACT-0042 Send the revised SLA to Dana (alex-morgan, due 2026-11-30)`.
     """  # noqa: E501 - the title is the catalogue's sentence, on one line
     next_id: str | None = None
-    for record, body in _documents(context):
+    for record, items in _documents(context):
         subject = subject_of(record)
-        for number, text in _action_lines(body):
+        for number, text in items:
             ids = list(_ACTION_ID.finditer(text))
             if not ids:
                 next_id = next_id or _next_free_id(context)
@@ -187,7 +138,7 @@ def incomplete_action(context: Context) -> Iterator[Breach]:
     )
     for action in context.repository.actions:
         for key, what, fix in missing:
-            if _absent(action, key):
+            if action.absent(key):
                 yield Breach(action.at(key), subject_of(action), f"{_label(action)} has {what}: {fix}")
 
 
@@ -254,14 +205,14 @@ def unevidenced_closure(context: Context) -> Iterator[Breach]:
     for action in context.repository.actions:
         if action.status not in ("done", "cancelled"):
             continue
-        if _absent(action, "closed"):
+        if action.absent("closed"):
             yield Breach(
                 action.at("closed"),
                 subject_of(action),
                 f"{_label(action)} is {action.status} but has no closed date: record the date it was "
                 f"{action.status} under closed",
             )
-        if action.status == "done" and _absent(action, "evidence"):
+        if action.status == "done" and action.absent("evidence"):
             yield Breach(
                 action.at("evidence"),
                 subject_of(action),

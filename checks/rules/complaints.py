@@ -14,7 +14,7 @@ from ..business_hours import (
 )
 from ..coverage import acknowledgement_due, grace_words, received_on, resolution_due
 from ..dates import in_words
-from ..model import Complaint, Record
+from ..model import Complaint
 from ..policy import COMPLAINT_PROCEDURE
 from . import Breach, Context, rule
 from .reading import subject_of
@@ -23,10 +23,9 @@ PROCEDURE = "procedures/complaint-handling.md"
 RESOLVED_STAGES = ("feedback", "closed")
 
 
-def _absent(record: Record, key: str) -> bool:
-    """The field is not there, is null, or is blank; a present value that does not parse is BRM002's."""
-    value = record.raw.get(key)
-    return value is None or (isinstance(value, str) and not value.strip())
+def _listed(value: object) -> bool:
+    """A list with entries (entries the model could not read are BRM002's, but an escalation was recorded)."""
+    return isinstance(value, list) and bool(value)
 
 
 def _label(context: Context, complaint: Complaint) -> str:
@@ -126,7 +125,7 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
                 f"(deadline {describe(deadline)}): acknowledge complaints within the target; "
                 "correct the time if it was recorded wrongly, or record why and waive it in registers/waivers.yaml",
             )
-        elif _absent(complaint, "acknowledged") and deadline.date() < context.as_of:
+        elif complaint.absent("acknowledged") and deadline.date() < context.as_of:
             days = (context.as_of - deadline.date()).days
             yield Breach(
                 complaint.at("acknowledged"),
@@ -139,7 +138,7 @@ def late_acknowledgement(context: Context) -> Iterator[Breach]:
 
 
 def _is_resolved(complaint: Complaint) -> bool:
-    return not _absent(complaint, "resolved") or complaint.stage in RESOLVED_STAGES
+    return not complaint.absent("resolved") or complaint.stage in RESOLVED_STAGES
 
 
 @rule("CMP002", "cadence", clause="8.3.2", subject="complaint", needs=("procedure",))
@@ -176,10 +175,9 @@ def unescalated_complaint(context: Context) -> Iterator[Breach]:
     first = f" ({path[0]} first)" if path else ""
     for complaint in context.repository.complaints:
         received = complaint.received
-        if received is None or complaint.stage == "closed" or not _absent(complaint, "resolved"):
+        if received is None or complaint.stage == "closed" or not complaint.absent("resolved"):
             continue
-        escalations = complaint.raw.get("escalations")
-        if complaint.escalations or (isinstance(escalations, list) and escalations):
+        if complaint.escalations or (not complaint.empty("escalations") and _listed(complaint.raw.get("escalations"))):
             continue
         received_day, due = received_on(complaint, context.policy), resolution_due(complaint, context.policy)
         if received_day is None or due is None or context.as_of <= due:
@@ -216,7 +214,7 @@ def missing_feedback(context: Context) -> Iterator[Breach]:
     Passes: `feedback: Customer confirmed the fix on 2026-10-12.`
     """
     for complaint in context.repository.complaints:
-        if not _is_resolved(complaint) or not _absent(complaint, "feedback"):
+        if not _is_resolved(complaint) or not complaint.absent("feedback"):
             continue
         if complaint.resolved is not None:
             state = f"resolved on {complaint.resolved}"

@@ -136,10 +136,9 @@ def no_representative(context: Context) -> Iterator[Breach]:
     escalation: [alex-morgan, olivia-reid]}`.
     """
     for customer in context.repository.customers:
-        if customer.representatives or not absent(customer.raw, "representatives"):
+        if customer.representatives or not customer.empty("representatives"):
             continue  # named representatives, or a broken list (BRM002)
-        interim = customer.raw.get("interim")
-        if "interim" not in customer.raw:
+        if not customer.has("interim"):
             yield Breach(
                 customer.at("id"),
                 subject_of(customer),
@@ -148,6 +147,7 @@ def no_representative(context: Context) -> Iterator[Breach]:
                 "`requested` (when you asked for a representative) and `escalation`",
             )
             continue
+        interim = customer.raw.get("interim")
         if not isinstance(interim, dict):
             continue  # BRM002: the interim block is not a mapping
         missing = [name for name in ("contact", "requested", "escalation") if absent(interim, name)]
@@ -276,9 +276,9 @@ def unconfirmed(context: Context) -> Iterator[Breach]:
         for representative in customer.representatives:
             if representative.confirmed is not None:
                 basis, field, what = representative.confirmed, "confirmed", "last confirmed"
-            elif representative.since is not None and absent(representative.raw, "confirmed"):
+            elif representative.since is not None and representative.empty("confirmed"):
                 basis, field, what = representative.since, "since", "never confirmed; representative since"
-            elif absent(representative.raw, "confirmed") and absent(representative.raw, "since"):
+            elif representative.empty("confirmed") and representative.empty("since"):
                 yield Breach(
                     representative.at("id"),
                     subject_of(representative),
@@ -324,7 +324,7 @@ def no_counterpart(context: Context) -> Iterator[Breach]:
     Passes: `counterpart: alex-morgan`.
     """
     for customer in context.repository.customers:
-        if not absent(customer.raw, "counterpart"):
+        if not customer.empty("counterpart"):
             continue  # given; an empty or malformed value is BRM002's
         yield Breach(
             customer.at("id"),

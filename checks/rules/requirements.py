@@ -10,7 +10,7 @@ from ..findings import Location
 from ..model import Approval, Customer, Requirements
 from . import Breach, Context, rule
 from .reading import subject_of
-from .representatives import AGREE, absent
+from .representatives import AGREE
 
 
 @rule("SVC001", "error", clause="8.3.2", subject="service", needs=("customers", "services"))
@@ -65,7 +65,7 @@ def service_without_owner(context: Context) -> Iterator[Breach]:
     Passes: `owner: priya-shah`.
     """
     for service in context.repository.services:
-        if not absent(service.raw, "owner"):
+        if not service.empty("owner"):
             continue  # given; an empty or malformed value is BRM002's
         yield Breach(
             service.at("id"),

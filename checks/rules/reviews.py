@@ -146,14 +146,14 @@ def minutes_incomplete(context: Context) -> Iterator[Breach]:
             )
         if review.report is None and not review.kpis:
             yield Breach(
-                review.at("kpis") if "kpis" in review.raw else review.at("report"),
+                review.at("kpis") if review.has("kpis") else review.at("report"),
                 subject,
                 f"{label}: the minutes give neither the performance report nor the KPIs reviewed: add the "
                 "performance pack under `report` (a URL or a repository path) or the measures under `kpis`",
             )
         if not review.decisions and not review.actions:
             yield Breach(
-                review.at("decisions") if "decisions" in review.raw else review.at("actions"),
+                review.at("decisions") if review.has("decisions") else review.at("actions"),
                 subject,
                 f"{label}: the minutes record no decision and no action: add what was decided under "
                 "`decisions`, and the tracker ids of the actions raised under `actions`",

@@ -164,7 +164,7 @@ def below_target_without_action(context: Context) -> Iterator[Breach]:
         ]
         if not below or result.actions or result.source.path in sources:
             continue
-        if "actions" in result.raw and not isinstance(result.raw["actions"], list):
+        if result.has("actions") and not isinstance(result.raw["actions"], list):
             continue  # a wrong type: BRM002
         name = below[0][0]
         scores = "; ".join(f"{n.upper()} {_number(s)} is below the target of {_number(t)}" for n, s, t in below)
@@ -210,7 +210,7 @@ def result_incomplete(context: Context) -> Iterator[Breach]:
     """
     for result in context.repository.results:
         for name, what in _REQUIRED:
-            if name in result.raw:
+            if result.has(name):
                 continue  # present: a null or a wrong type is BRM002's finding
             yield Breach(
                 result.at(name),
@@ -336,7 +336,7 @@ def incident_unnamed(context: Context) -> Iterator[Breach]:
     """
     for result in context.repository.results:
         instrument = context.repository.instrument_of(result)
-        if instrument is None or instrument.method != "post-incident" or "incident" in result.raw:
+        if instrument is None or instrument.method != "post-incident" or result.has("incident"):
             continue  # not a post-incident survey, or one that names its incident (its form is BRM002's)
         yield Breach(
             result.at("instrument"),
