@@ -239,6 +239,12 @@ def _check(args: argparse.Namespace) -> int:
     base = _base(root, args.base)  # a base that cannot be read is refused before the evidence is read
     judgement = judge_working_tree(root, args.as_of, as_of, select, ignore)  # kept from the last check if unchanged
     judged, findings = judgement.as_of, judgement.findings
+    if judgement.raced:
+        print(
+            "brm: warning: evidence files changed while they were checked, so a finding may give no line "
+            "or describe a file as it was: check again once nothing is writing to them",
+            file=sys.stderr,
+        )
     fixed: list[Finding] = []
     if base is not None:
         from .baseline import BaseError, compare

@@ -73,6 +73,8 @@ class Judgement:
     files: int
     as_of: date
     kept: bool  # kept from an earlier check (nothing was read but the files' digests)
+    #: A file changed while it was being checked: a finding may give it no line, or judge it as it was.
+    raced: bool = False
 
 
 def judge(
@@ -136,7 +138,7 @@ def _judge_now(
             _keep(entries, key, zone, judged, count, opened.extras, findings)
     finally:
         opened.close()
-    return Judgement(findings, count, judged, kept=False)
+    return Judgement(findings, count, judged, kept=False, raced=opened.raced)
 
 
 def judge_working_tree(

@@ -15,11 +15,15 @@ stale entry cannot exist; an entry that cannot be read back (damaged, foreign, f
 another version) is a miss, and the file is read again. ``BRM_NO_CACHE=1`` turns the
 cache off.
 
-Positions stay exact without keeping any text but the Markdown body: each Document
+Positions stay exact without keeping the YAML text: each Document
 read here has this tree as its ``origin`` and the SHA-256 of the bytes it was made
 of. When a finding asks where a value stands, the file is read again, and its YAML
 text is composed as for a file just read; a file whose bytes changed since gives no
 position (and marks the run ``raced``: nothing of it is kept).
+
+A lean tree (``lean``, as ``brm check`` reads) goes further: once a batch of documents
+is kept in the cache, each lets go of its data and Markdown body, which are read again
+the same way, digest-checked, if anything asks for them (:meth:`EvidenceFiles.reread`).
 """
 
 from __future__ import annotations

@@ -89,3 +89,32 @@ def test_a_file_changed_since_it_was_judged_is_never_taken_for_it(example: Path)
     assert review.raw == {}  # not the new text: what was judged is no longer there
     assert review.body is None
     assert files.raced  # so nothing of this run is kept
+
+
+def test_a_file_edited_while_it_is_checked_is_reported_and_nothing_is_kept(
+    example: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Someone saves a file between the reading and the judging: the check says so, and keeps nothing."""
+    import checks.rules
+    from checks.cli import main
+
+    judge = checks.rules.run
+    complaints = example / "registers" / "complaints.yaml"
+
+    def run_after_an_edit(*args: object, **kwargs: object) -> object:
+        complaints.write_text(complaints.read_text(encoding="utf-8") + "\n# saved meanwhile\n", encoding="utf-8")
+        return judge(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checks.rules, "run", run_after_an_edit)
+    assert main(["check", str(example), "--as-of", LATE.isoformat()]) == 0  # warnings only
+    raced = capsys.readouterr()
+    assert "changed while they were checked" in raced.err
+    assert "check again" in raced.err
+    assert "registers/complaints.yaml:1:1:" in raced.out  # its finding could be given no line
+
+    monkeypatch.setattr(checks.rules, "run", judge)
+    main(["check", str(example), "--as-of", LATE.isoformat()])
+    again = capsys.readouterr()
+    assert "changed while" not in again.err
+    assert "registers/complaints.yaml:1:1:" not in again.out  # judged afresh: the raced run was not kept
+    assert "registers/complaints.yaml:" in again.out
