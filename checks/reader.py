@@ -224,9 +224,7 @@ class Document:
             if text is None and self.origin is not None:
                 text = self.origin.yaml_text(self)
             if text:
-                node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - read once already
-                if node is not None:
-                    _positions(node, (), self._lines, self.line_offset)
+                _positions(text, self._lines, self.line_offset)
         return self._lines
 
     def where(self, *json_path: str | int) -> tuple[int, int]:
@@ -241,17 +239,53 @@ class Document:
         return lines.get((), (1, 1))
 
 
-def _positions(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, tuple[int, int]], offset: int) -> None:
-    lines.setdefault(path, (node.start_mark.line + 1 + offset, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = (*path, key_node.value)
-            if child not in lines:  # a duplicate key never gets here: the first read refused it
-                lines[child] = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
-                _positions(value_node, child, lines, offset)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _positions(item, (*path, index), lines, offset)
+#: Parser events that stand for a value (a key, an item, or the document's root).
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
+_KEY: Any = object()  # a mapping awaits its next key
+_NOT_TEXT: Any = object()  # the key just read is a list or mapping (the reader refuses those)
+
+
+def _positions(text: str, lines: dict[JsonPath, tuple[int, int]], offset: int) -> None:
+    """The line and column of every key and value of the YAML ``text`` (its first document), by JSON path.
+
+    Read from the parser's events, one at a time: a register of many thousand records
+    is never held as a tree of nodes just to say where one value stands. A key stands
+    where its key is written (not its value), an item of a list where the item starts.
+    """
+    # Each open collection: [its path (None: no path reaches it), a mapping?, its pending key or next index].
+    frames: list[list[Any]] = []
+    for event in yaml.parse(text, Loader=_Loader):  # noqa: S506 - read once already
+        cls = event.__class__
+        if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            frames.pop()
+            continue
+        if cls is yaml.DocumentEndEvent:
+            break
+        if cls not in _VALUE_EVENTS:
+            continue  # the stream's and the document's start
+        mark: Any = event.start_mark
+        where = (mark.line + 1 + offset, mark.column + 1)
+        path: JsonPath | None = ()
+        if frames:
+            parent = frames[-1]
+            if parent[1] and parent[2] is _KEY:  # a key: it stands for the value that follows it
+                key = getattr(event, "value", _NOT_TEXT) if cls is yaml.ScalarEvent else _NOT_TEXT
+                parent[2] = key
+                if key is not _NOT_TEXT and parent[0] is not None:
+                    lines.setdefault((*parent[0], key), where)
+                path = None  # what a key holds inside (a list or mapping as a key) no path reaches
+            elif parent[1]:  # the value of the key before it
+                key, parent[2] = parent[2], _KEY
+                path = None if parent[0] is None or key is _NOT_TEXT else (*parent[0], key)
+            else:  # an item of a list
+                path = None if parent[0] is None else (*parent[0], parent[2])
+                parent[2] += 1
+        if path is not None:
+            lines.setdefault(path, where)
+        if cls is yaml.MappingStartEvent:
+            frames.append([path, True, _KEY])
+        elif cls is yaml.SequenceStartEvent:
+            frames.append([path, False, 0])
 
 
 def _too_large(size: int) -> Problem:

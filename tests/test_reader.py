@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from checks.reader import MAX_BYTES, Problem, _Loader, decode, parse_yaml, read_file, read_markdown
 
-from .conftest import check, codes
+from .conftest import ROOT, check, codes
 
 # (name, file content, expected line, a phrase the message must contain)
 BAD_YAML = [
@@ -251,3 +251,62 @@ def test_the_memoised_resolver_types_every_plain_scalar_as_yaml_does(value: str)
             yaml.ScalarNode, value, (True, False)
         )
     assert ours.resolve(yaml.ScalarNode, value, (False, True)) == "tag:yaml.org,2002:str"
+
+
+# -- positions, read from the parser's events --------------------------------------------
+
+
+def _composed_positions(text: str, offset: int) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    """Where each key and value stands, from the composed node tree (what positions were before events)."""
+    lines: dict[tuple[str | int, ...], tuple[int, int]] = {}
+
+    def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
+        lines.setdefault(path, (node.start_mark.line + 1 + offset, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                child = (*path, key_node.value)
+                if child not in lines:
+                    lines[child] = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+                    walk(value_node, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+
+    node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - the strict loader
+    if node is not None:
+        walk(node, ())
+    return lines
+
+
+EXAMPLE_YAML = {
+    path.relative_to(ROOT).as_posix(): path
+    for folder in ("registers", "reviews", "surveys", "procedures")
+    for path in sorted((ROOT / folder).rglob("*"))
+    if path.suffix in (".yaml", ".md")
+}
+TRICKY = [
+    "a: 1\nb: [x, {c: 2, d: [3, 4]}]\ne:\n  - f: |\n      text\n      more\n    g: null\n  - - nested\n    - list\n",
+    "- {a: 1}\n- [b, c]\n-\n- 'quoted: key'\n",
+    "? complex\n: value\nplain: 'x'\n\"quoted key\": {}\nempty: []\n",
+    "just text\n",
+    "",
+    "# only a comment\n",
+    "a:\n  b:\n    c:\n      d: deep\n  e: 1\nf: >\n  folded\n",
+]
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE_YAML))
+def test_positions_of_every_example_file_are_where_the_composed_tree_puts_them(path: str) -> None:
+    document = read_file(ROOT, path, markdown=path.endswith(".md"))
+    assert not isinstance(document, Problem)
+    text = EXAMPLE_YAML[path].read_text(encoding="utf-8")
+    front = text.split("---\n")[1] if path.endswith(".md") else text
+    assert document.lines == _composed_positions(front, document.line_offset)
+    assert document.lines
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_positions_of_tricky_yaml_are_where_the_composed_tree_puts_them(text: str) -> None:
+    document = parse_yaml(text, "x.yaml")
+    assert not isinstance(document, Problem)
+    assert document.lines == _composed_positions(text, 0)
