@@ -76,15 +76,21 @@ def _text(raw: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+#: The text items of a field that has none: one list for every record (records never change their lists).
+_NO_TEXTS: list[str] = []
+
+
 def _texts(raw: dict[str, Any], key: str) -> list[str]:
     """The text items of a list field (the list itself when all are text: records share, never change, it)."""
     value = raw.get(key)
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
+        if not value:
+            return _NO_TEXTS
         texts = [v for v in value if isinstance(v, str)]
-        return value if len(texts) == len(value) else texts
-    return []
+        return value if len(texts) == len(value) else texts or _NO_TEXTS
+    return _NO_TEXTS
 
 
 def _int(raw: dict[str, Any], key: str) -> int | None:

@@ -118,3 +118,11 @@ def test_a_file_edited_while_it_is_checked_is_reported_and_nothing_is_kept(
     assert "changed while" not in again.err
     assert "registers/complaints.yaml:1:1:" not in again.out  # judged afresh: the raced run was not kept
     assert "registers/complaints.yaml:" in again.out
+
+
+def test_no_check_changes_a_record_list_shared_by_every_record_without_items(example: Path) -> None:
+    from checks import model
+
+    run(load(example, _lean(example)), LATE)
+    run(load(example), LATE)
+    assert model._NO_TEXTS == []  # noqa: SLF001 - the one empty list records share
