@@ -453,8 +453,11 @@ class Review(Record):
 
 
 def _items(source: Source) -> tuple[Line, ...]:
+    """The action items of the record's file: found once per reading (and kept with it in the parse cache)."""
     document = source.document
-    return action_items(document.body, document.body_line) if document.body else ()
+    if document.items is None:
+        document.items = action_items(document.body, document.body_line) if document.body else ()
+    return document.items
 
 
 def _str(value: object) -> str | None:

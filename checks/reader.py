@@ -200,6 +200,9 @@ class Document:
     #: Whether the YAML text or the Markdown body could spell markup or a script link
     #: (:func:`may_hold_markup`, or an escape in the YAML): BRM005 reads only such files closely.
     markup: bool = False
+    #: The body's action items (:func:`checks.markdown.action_items`), found once per reading
+    #: and kept with it in the parse cache: None until they are first asked for.
+    items: tuple[tuple[int, str], ...] | None = field(default=None, repr=False, compare=False)
     origin: Origin | None = field(default=None, repr=False, compare=False)
     digest: bytes | None = field(default=None, repr=False, compare=False)  # of the bytes ``origin`` gave
     _lines: dict[JsonPath, tuple[int, int]] | None = field(default=None, repr=False)

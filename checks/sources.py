@@ -50,7 +50,7 @@ from .schema import Violation, validator
 #: Files read, looked up and parsed together (bounded memory, one cache query per batch).
 BATCH = 512
 #: The shape of a cache entry; changing it makes every older entry a miss.
-_TAG = "brm-parse-3"
+_TAG = "brm-parse-4"
 #: Modules whose code decides what a file reads as and what the schemas say of it.
 _CODE = ("reader.py", "boundary.py", "schema.py", "dates.py", "sources.py")
 
@@ -312,10 +312,18 @@ def _stored(read: Document | Problem) -> tuple[Any, ...]:
         read.body_line,
         read.markup,
         read.line_offset,
+        read.items,
         {
             json_path: verdict if isinstance(verdict, bool) else [(v.json_path, v.message) for v in verdict]
             for json_path, verdict in verdicts.items()
         },
+    )
+
+
+def _are_lines(items: object) -> bool:
+    return isinstance(items, tuple) and all(
+        isinstance(item, tuple) and len(item) == 2 and type(item[0]) is int and isinstance(item[1], str)
+        for item in items
     )
 
 
@@ -335,15 +343,16 @@ def _restore(value: bytes, key: bytes, path: str) -> Document | Problem | None:
         if isinstance(line, int) and isinstance(column, int) and isinstance(message, str):
             return Problem(line, column, message)
         return None
-    if stored[0] != "document" or len(stored) != 7:
+    if stored[0] != "document" or len(stored) != 8:
         return None
-    _, data, body, body_line, markup, line_offset, verdicts = stored
+    _, data, body, body_line, markup, line_offset, items, verdicts = stored
     if not (
         isinstance(body, (str, type(None)))
         and isinstance(body_line, int)
         and isinstance(markup, bool)
         and isinstance(line_offset, int)
         and isinstance(verdicts, dict)
+        and (items is None or _are_lines(items))
     ):
         return None
     restored: dict[JsonPath, list[Violation] | bool] = {}
@@ -358,6 +367,8 @@ def _restore(value: bytes, key: bytes, path: str) -> Document | Problem | None:
             restored[json_path] = [Violation(p, m) for p, m in verdict]
         else:
             return None
-    document = Checked(path=path, data=data, body=body, body_line=body_line, line_offset=line_offset, markup=markup)
+    document = Checked(
+        path=path, data=data, body=body, body_line=body_line, line_offset=line_offset, markup=markup, items=items
+    )
     document.verdicts = restored
     return document

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import checks.model
 import checks.sources
 from checks.load import load
 from checks.rules import run
@@ -240,3 +241,23 @@ def test_cache_keys_name_the_installed_versions_as_the_package_metadata_does() -
     libraries = ("pyyaml", "fastjsonschema", "jsonschema", "python-dateutil", "holidays", "tzdata")
     assert installed(*libraries) == {name: version(name) for name in libraries}
     assert installed("no-such-library-here") == {"no-such-library-here": "unknown"}
+
+
+def test_the_minutes_action_items_are_kept_with_the_reading(repo, counted, monkeypatch: pytest.MonkeyPatch) -> None:
+    review = "reviews/2026/2026-11-10-retailco.md"
+    root = repo({review: BASE[review] + "\n- [ ] Send the revised SLA to Dana\n"})
+    first, parsed = counted(root)
+    real = checks.model.action_items
+    searched: list[str] = []
+
+    def action_items(text: str, first_line: int) -> tuple[tuple[int, str], ...]:
+        searched.append(text)
+        return real(text, first_line)
+
+    monkeypatch.setattr(checks.model, "action_items", action_items)
+    second, again = counted(root)
+    assert again == 0 < parsed
+    assert searched == []  # the minutes were neither parsed nor searched again
+    untracked = [(path, line) for path, line, _column, rule, *_ in second if rule == "ACT001"]
+    assert untracked == [(review, BASE[review].count("\n") + 2)]
+    assert second == first
