@@ -109,6 +109,7 @@ class Problem:
 #: Supersets of what BRM005 looks for (raw HTML, a script link), to pass over clean text quickly.
 _TAG_START = re.compile(r"<\s*[a-zA-Z]")
 _SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+_SCRIPT_SCHEME_LOWERED = re.compile(r"(?:javascript|vbscript|data)\s*:")
 
 
 def may_hold_markup(text: str) -> bool:
@@ -122,7 +123,11 @@ def may_hold_markup(text: str) -> bool:
     if ":" not in text:
         return False
     lowered = text.lower()
-    return ("script" in lowered or "data" in lowered) and _SCRIPT_SCHEME.search(text) is not None
+    if not ("script" in lowered or "data" in lowered):
+        return False
+    if text.isascii():  # the same test, without the regex engine's case folding: several times faster
+        return _SCRIPT_SCHEME_LOWERED.search(lowered) is not None
+    return _SCRIPT_SCHEME.search(text) is not None
 
 
 class ReadError(Exception):

@@ -310,3 +310,21 @@ def test_positions_of_tricky_yaml_are_where_the_composed_tree_puts_them(text: st
     document = parse_yaml(text, "x.yaml")
     assert not isinstance(document, Problem)
     assert document.lines == _composed_positions(text, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["JavaScript", "vbSCRIPT", "Data", "data", " ", "\t", "\n", ":", "x", "<", "a", "é", "ſ"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_quick_markup_test_finds_what_the_case_folding_pattern_finds(text: str) -> None:
+    import re
+
+    from checks.reader import may_hold_markup
+
+    scheme = re.search(r"(?:javascript|vbscript|data)\s*:", text, re.IGNORECASE) is not None
+    tag = re.search(r"<\s*[a-zA-Z]", text) is not None
+    lowered = text.lower()
+    assert may_hold_markup(text) == (tag or (("script" in lowered or "data" in lowered) and scheme))
