@@ -419,7 +419,7 @@ class Review(Record):
     items: tuple[Line, ...] = ()  # the minutes' action items (:func:`checks.markdown.action_items`)
 
     @classmethod
-    def build(cls, source: Source, raw: dict[str, Any], items: tuple[Line, ...] | None = None) -> Review:
+    def build(cls, source: Source, raw: dict[str, Any]) -> Review:
         return cls(
             source,
             raw,
@@ -444,7 +444,7 @@ class Review(Record):
             decisions=_texts(raw, "decisions"),
             actions=_texts(raw, "actions"),
             next_review=parse_date(raw.get("next_review")),
-            items=_items(source) if items is None else items,
+            items=_items(source),
         )
 
     @property
@@ -511,7 +511,7 @@ class Result(Record):
     responses_problem: str | None = None  # why the responses file could not be read ("line N: ...")
 
     @classmethod
-    def build(cls, source: Source, raw: dict[str, Any], items: tuple[Line, ...] | None = None) -> Result:
+    def build(cls, source: Source, raw: dict[str, Any]) -> Result:
         scores = {
             k: float(v)
             for k, v in _mapping(raw, "scores").items()
@@ -535,7 +535,7 @@ class Result(Record):
             scores=scores,
             themes=_texts(raw, "themes"),
             actions=_texts(raw, "actions"),
-            items=_items(source) if items is None else items,
+            items=_items(source),
         )
 
 
@@ -917,8 +917,5 @@ class _AsOf:
 
 def _rebuilt(record: _Built, raw: dict[str, Any], renumbered: Renumbered) -> _Built:
     # Every record type has a `build`; the base class declares none (their signatures differ).
-    build: Callable[..., _Built] = getattr(type(record), "build")  # noqa: B009
-    source = Source(record.source.document, record.source.json_path, renumbered)
-    if isinstance(record, (Review, Result)):  # the same text: its items, without reading it again
-        return build(source, raw, items=record.items)
-    return build(source, raw)
+    build: Callable[[Source, dict[str, Any]], _Built] = getattr(type(record), "build")  # noqa: B009
+    return build(Source(record.source.document, record.source.json_path, renumbered), raw)

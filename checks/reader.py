@@ -187,7 +187,7 @@ class Document:
     """A file's data and where each part of it stands.
 
     Positions are found when first asked for (most files never yield a finding): the
-    YAML text is composed again on demand, which costs far less time and memory than
+    YAML text is parsed again on demand, which costs far less time and memory than
     recording the line of every value of every file up front. A document read from a
     tree of evidence files does not even keep its YAML text (a third of what the file
     weighs in memory): it has an ``origin`` that reads the file again, and the

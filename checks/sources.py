@@ -18,7 +18,7 @@ cache off.
 Positions stay exact without keeping the YAML text: each Document
 read here has this tree as its ``origin`` and the SHA-256 of the bytes it was made
 of. When a finding asks where a value stands, the file is read again, and its YAML
-text is composed as for a file just read; a file whose bytes changed since gives no
+text is parsed for positions; a file whose bytes changed since gives no
 position (and marks the run ``raced``: nothing of it is kept).
 
 A lean tree (``lean``, as ``brm check`` reads) goes further: once a batch of documents
